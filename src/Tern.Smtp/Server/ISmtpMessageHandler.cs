@@ -23,6 +23,9 @@ public interface ISmtpMessageHandler
 /// <summary>A message being received, not yet accepted.</summary>
 public interface IIncomingMessage : IAsyncDisposable
 {
+    /// <summary>The queue id the message will have once committed; the Received header names it.</summary>
+    string Id { get; }
+
     /// <summary>The writable message content, headers first.</summary>
     Stream Content { get; }
 
