@@ -51,7 +51,9 @@ public static partial class DurableDirectory
     /// Creates a directory and any missing parents, syncing the parent of each directory created,
     /// so that the new directories survive a crash.
     /// </summary>
-    public static void Create(string path)
+    /// <param name="path">The directory to create.</param>
+    /// <param name="unixMode">Permissions for the directories created on Unix (before the umask); null for the default 0777.</param>
+    public static void Create(string path, UnixFileMode? unixMode = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var fullPath = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
@@ -63,10 +65,18 @@ public static partial class DurableDirectory
         var parent = Path.GetDirectoryName(fullPath);
         if (parent is not null)
         {
-            Create(parent);
+            Create(parent, unixMode);
         }
 
-        Directory.CreateDirectory(fullPath);
+        if (unixMode is { } mode && !OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(fullPath, mode);
+        }
+        else
+        {
+            Directory.CreateDirectory(fullPath);
+        }
+
         if (parent is not null)
         {
             Sync(parent);
