@@ -1,0 +1,157 @@
+using System.Text;
+using Tern.Smtp.Protocol;
+
+namespace Tern.Smtp.Server;
+
+/// <summary>The greeting, envelope and session commands.</summary>
+internal sealed partial class SmtpConnection
+{
+    // The open mail transaction: null before MAIL and after the message, RSET, EHLO or STARTTLS.
+    private SmtpEnvelope? _envelope;
+
+    // RFC 3207 section 4: a server that requires TLS answers mail commands with 530 until STARTTLS.
+    private bool TlsRequired => _context.Mode == SmtpListenerMode.Submission && !_context.IsTls;
+
+    private async ValueTask HandleHelloAsync(string argument, bool extended)
+    {
+        if (!IsValidHelloName(argument))
+        {
+            Reply(extended ? SmtpReplies.EhloSyntax : SmtpReplies.HeloSyntax);
+            return;
+        }
+
+        // RFC 5321 section 4.1.4: EHLO and HELO clear any transaction, as RSET does.
+        await AbortTransactionAsync();
+        _context.HeloName = argument;
+        _context.IsExtendedHello = extended;
+        if (!extended)
+        {
+            Reply(_server.HeloReply);
+        }
+        else
+        {
+            Reply(_context.IsTls ? _server.EhloAfterTls : _server.EhloBeforeTls);
+        }
+    }
+
+    private void HandleMail(string argument)
+    {
+        // RFC 5321 section 4.1.4: a client must send EHLO or HELO before starting a transaction.
+        if (_context.HeloName is null)
+        {
+            Reply(SmtpReplies.SendHelloFirst);
+            return;
+        }
+
+        if (TlsRequired)
+        {
+            Reply(SmtpReplies.StartTlsRequired);
+            return;
+        }
+
+        if (_envelope is not null)
+        {
+            Reply(SmtpReplies.NestedMail);
+            return;
+        }
+
+        var rejection = SmtpArgumentParser.ParseMail(argument, _options.MaxMessageSize, out var envelope);
+        if (rejection is not null)
+        {
+            Reply(rejection);
+            return;
+        }
+
+        _envelope = envelope;
+        Reply(SmtpReplies.SenderOk);
+    }
+
+    private async ValueTask HandleRcptAsync(string argument)
+    {
+        if (TlsRequired)
+        {
+            Reply(SmtpReplies.StartTlsRequired);
+            return;
+        }
+
+        if (_envelope is null)
+        {
+            Reply(SmtpReplies.NeedMail);
+            return;
+        }
+
+        var rejection = SmtpArgumentParser.ParseRcpt(argument, _envelope.SmtpUtf8, out var recipient);
+        if (rejection is not null)
+        {
+            Reply(rejection);
+            return;
+        }
+
+        if (_envelope.Recipients.Count >= _options.MaxRecipients)
+        {
+            Reply(SmtpReplies.TooManyRecipients);
+            return;
+        }
+
+        try
+        {
+            rejection = await _server.Handler.CheckRecipientAsync(_context, _envelope, recipient!.Mailbox, _shutdownToken);
+        }
+#pragma warning disable CA1031 // The handler is outside this part; whatever it throws becomes a temporary failure.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            Log.RecipientCheckFailed(_logger, _context.SessionId, _context.RemoteEndPoint, recipient!.Mailbox.Address, exception);
+            Reply(SmtpReplies.StorageFailed);
+            return;
+        }
+
+        if (rejection is not null)
+        {
+            Reply(rejection);
+            return;
+        }
+
+        _envelope.AddRecipient(recipient);
+        Reply(SmtpReplies.RecipientOk);
+    }
+
+    private async ValueTask HandleRsetAsync(string argument)
+    {
+        if (argument.Length > 0)
+        {
+            Reply(SmtpReplies.NoArguments);
+            return;
+        }
+
+        await AbortTransactionAsync();
+        Reply(SmtpReplies.Ok);
+    }
+
+    private async ValueTask<bool> HandleQuitAsync(string argument)
+    {
+        if (argument.Length > 0)
+        {
+            Reply(SmtpReplies.NoArguments);
+            return true;
+        }
+
+        Reply(SmtpReplies.Bye);
+        await FlushAsync();
+        return false;
+    }
+
+    /// <summary>Ends the open transaction, if any, and discards a message received in BDAT chunks.</summary>
+    private async ValueTask AbortTransactionAsync()
+    {
+        _envelope = null;
+        await DiscardChunkedMessageAsync();
+    }
+
+    // EHLO takes a domain or an address literal (RFC 5321 section 4.1.1.1). Underscores are accepted
+    // because Windows host names contain them; anything else that could break the Received header is not.
+    private static bool IsValidHelloName(string name) =>
+        name.Length > 0
+        && Ascii.IsValid(name)
+        && (SmtpPathParser.IsDomain(name, allowUnderscore: true) || SmtpPathParser.IsAddressLiteral(name));
+}

@@ -1,0 +1,260 @@
+using System.Globalization;
+using Tern.Smtp.Protocol;
+
+namespace Tern.Smtp.Server;
+
+/// <summary>Message transfer: DATA, BDAT and committing the message to the handler.</summary>
+internal sealed partial class SmtpConnection
+{
+    // The message of a BDAT transaction, open from its first chunk to the LAST one.
+    private IIncomingMessage? _chunkedMessage;
+    private MessageBodyWriter? _chunkedBody;
+
+    private async ValueTask<bool> HandleDataAsync(string argument)
+    {
+        if (argument.Length > 0)
+        {
+            Reply(SmtpReplies.NoArguments);
+            return true;
+        }
+
+        var rejection = CheckReadyForContent();
+        if (rejection is null && _chunkedMessage is not null)
+        {
+            // RFC 3030 section 2: DATA and BDAT cannot be mixed in one transaction.
+            rejection = SmtpReplies.DataAfterBdat;
+        }
+
+        if (rejection is not null)
+        {
+            Reply(rejection);
+            return true;
+        }
+
+        var envelope = _envelope!;
+        var message = await BeginMessageAsync(envelope);
+        if (message is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            var body = new MessageBodyWriter(message.Content, _options.MaxMessageSize, _shutdownToken);
+            Reply(SmtpReplies.StartMailInput);
+            await FlushAsync();
+
+            _readTimeout = _options.DataTimeout;
+            if (!await _reader.ReadDataAsync(body))
+            {
+                Log.ConnectionLost(_logger, _context.SessionId, _context.RemoteEndPoint, null);
+                return false;
+            }
+
+            body.Complete();
+            await CommitAsync(message, envelope, body);
+            return true;
+        }
+        finally
+        {
+            _envelope = null;
+            await DiscardAsync(message);
+        }
+    }
+
+    private async ValueTask<bool> HandleBdatAsync(string argument)
+    {
+        // RFC 3030 section 2: bdat-cmd = "BDAT" SP chunk-size [ SP end-marker ], chunk-size = 1*DIGIT.
+        var parts = argument.Split(' ');
+        if (parts[0].Length is 0 or > 18 || !parts[0].All(char.IsAsciiDigit))
+        {
+            return await RejectBdatSizeAsync();
+        }
+
+        var size = long.Parse(parts[0], CultureInfo.InvariantCulture);
+        var last = parts.Length == 2 && parts[1].Equals("LAST", StringComparison.OrdinalIgnoreCase);
+        var rejection = parts.Length > 2 || (parts.Length == 2 && !last) ? SmtpReplies.BdatSyntax : CheckReadyForContent();
+
+        // The chunk follows the command whatever the reply; it is read and dropped, never taken as commands.
+        _readTimeout = _options.DataTimeout;
+        if (rejection is not null)
+        {
+            if (!await _reader.ReadChunkAsync(size, body: null))
+            {
+                Log.ConnectionLost(_logger, _context.SessionId, _context.RemoteEndPoint, null);
+                return false;
+            }
+
+            Reply(rejection);
+            return true;
+        }
+
+        var envelope = _envelope!;
+        if (_chunkedMessage is null)
+        {
+            var opened = await BeginMessageAsync(envelope, replyOnFailure: false);
+            if (opened is null)
+            {
+                var complete = await _reader.ReadChunkAsync(size, body: null);
+                Reply(SmtpReplies.StorageFailed);
+                await AbortTransactionAsync();
+                return complete;
+            }
+
+            _chunkedMessage = opened;
+            _chunkedBody = new MessageBodyWriter(opened.Content, _options.MaxMessageSize, _shutdownToken);
+        }
+
+        var message = _chunkedMessage;
+        var body = _chunkedBody!;
+        if (!await _reader.ReadChunkAsync(size, body))
+        {
+            Log.ConnectionLost(_logger, _context.SessionId, _context.RemoteEndPoint, null);
+            return false;
+        }
+
+        if (last)
+        {
+            body.Complete();
+        }
+
+        // RFC 3030 section 2: after an error reply to a chunk the transaction has failed; chunks the
+        // client pipelined after it find no transaction and get 503.
+        if (body.Rejection is not null || body.StoreError is not null)
+        {
+            await CommitAsync(message, envelope, body);
+            await AbortTransactionAsync();
+            return true;
+        }
+
+        if (!last)
+        {
+            Reply(new SmtpReply(250, "2.0.0", size.ToString(CultureInfo.InvariantCulture) + " octets received"));
+            return true;
+        }
+
+        await CommitAsync(message, envelope, body);
+        await AbortTransactionAsync();
+        return true;
+    }
+
+    // Without a valid size the end of the chunk is unknown, and reading on would execute message
+    // content as commands. RFC 5321 section 3.8 allows closing the connection only with 421.
+    private async ValueTask<bool> RejectBdatSizeAsync()
+    {
+        Reply(_server.InvalidBdatSizeReply);
+        await FlushAsync();
+        return false;
+    }
+
+    /// <summary>Returns the reply that refuses DATA or BDAT in the current state, or null when content may follow.</summary>
+    private SmtpReply? CheckReadyForContent()
+    {
+        if (TlsRequired)
+        {
+            return SmtpReplies.StartTlsRequired;
+        }
+
+        if (_envelope is null)
+        {
+            return SmtpReplies.NeedMail;
+        }
+
+        return _envelope.Recipients.Count == 0 ? SmtpReplies.NoValidRecipients : null;
+    }
+
+    /// <summary>Opens the handler's message and writes the Received header; returns null after replying 451.</summary>
+    private async ValueTask<IIncomingMessage?> BeginMessageAsync(SmtpEnvelope envelope, bool replyOnFailure = true)
+    {
+        IIncomingMessage? message = null;
+        try
+        {
+            message = await _server.Handler.BeginMessageAsync(_context, envelope, _shutdownToken);
+            var header = ReceivedHeader.Build(_context, envelope, _options.HostName, message.Id, _options.TimeProvider.GetUtcNow());
+            await message.Content.WriteAsync(header, _shutdownToken);
+            return message;
+        }
+#pragma warning disable CA1031 // The handler is outside this part; whatever it throws becomes a temporary failure.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            Log.StoreFailed(_logger, _context.SessionId, _context.RemoteEndPoint, exception);
+            if (message is not null)
+            {
+                await DiscardAsync(message);
+            }
+
+            if (replyOnFailure)
+            {
+                Reply(SmtpReplies.StorageFailed);
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Replies to the end of the content: the first failed check, 451 when storing failed, or 250 once
+    /// <see cref="IIncomingMessage.CommitAsync"/> has returned and the message is durable.
+    /// </summary>
+    private async ValueTask CommitAsync(IIncomingMessage message, SmtpEnvelope envelope, MessageBodyWriter body)
+    {
+        if (body.Rejection is { } rejection)
+        {
+            Reply(rejection);
+            return;
+        }
+
+        if (body.StoreError is { } storeError)
+        {
+            Log.StoreFailed(_logger, _context.SessionId, _context.RemoteEndPoint, storeError);
+            Reply(SmtpReplies.StorageFailed);
+            return;
+        }
+
+        string queueId;
+        try
+        {
+            queueId = await message.CommitAsync(_shutdownToken);
+        }
+#pragma warning disable CA1031 // The handler is outside this part; whatever it throws becomes a temporary failure.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            Log.StoreFailed(_logger, _context.SessionId, _context.RemoteEndPoint, exception);
+            Reply(SmtpReplies.StorageFailed);
+            return;
+        }
+
+        _messageCount++;
+        Log.MessageAccepted(_logger, _context.SessionId, _context.RemoteEndPoint, queueId,
+            envelope.ReversePath?.Address ?? string.Empty, envelope.Recipients.Count, body.Size);
+        Reply(new SmtpReply(250, "2.0.0", "Ok: queued as " + queueId));
+    }
+
+    private async ValueTask DiscardChunkedMessageAsync()
+    {
+        var message = _chunkedMessage;
+        _chunkedMessage = null;
+        _chunkedBody = null;
+        if (message is not null)
+        {
+            await DiscardAsync(message);
+        }
+    }
+
+    // Disposing an uncommitted message discards it; after a commit it only releases resources.
+    private async ValueTask DiscardAsync(IIncomingMessage message)
+    {
+        try
+        {
+            await message.DisposeAsync();
+        }
+#pragma warning disable CA1031 // A failed cleanup must not end the session; it is logged.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            Log.DiscardFailed(_logger, _context.SessionId, _context.RemoteEndPoint, exception);
+        }
+    }
+}

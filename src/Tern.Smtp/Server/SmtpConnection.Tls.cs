@@ -1,0 +1,86 @@
+using System.Net.Security;
+using System.Security.Authentication;
+using Tern.Smtp.Protocol;
+
+namespace Tern.Smtp.Server;
+
+/// <summary>STARTTLS (RFC 3207) and the TLS handshake.</summary>
+internal sealed partial class SmtpConnection
+{
+    private async ValueTask<bool> HandleStartTlsAsync(string argument)
+    {
+        if (_context.IsTls)
+        {
+            Reply(SmtpReplies.TlsAlreadyActive);
+            return true;
+        }
+
+        if (_server.CertificateContext is null)
+        {
+            Reply(SmtpReplies.TlsNotAvailable);
+            return true;
+        }
+
+        if (argument.Length > 0)
+        {
+            Reply(SmtpReplies.NoArguments);
+            return true;
+        }
+
+        // The pipelined replies of an open transaction would be lost in the reset after the handshake.
+        if (_envelope is not null)
+        {
+            Reply(SmtpReplies.TlsInTransaction);
+            return true;
+        }
+
+        Reply(SmtpReplies.ReadyToStartTls);
+
+        // Whatever the client sent after STARTTLS arrived in plaintext and could have been injected by a
+        // man in the middle, so it is dropped, never executed as if it had come over TLS. A conforming
+        // client sends nothing before the handshake, because RFC 2920 makes STARTTLS end a pipelined group.
+        var discarded = _reader.DiscardBufferedInput();
+        if (discarded > 0)
+        {
+            Log.StartTlsInputDiscarded(_logger, _context.SessionId, _context.RemoteEndPoint, discarded);
+        }
+
+        await FlushAsync();
+        if (!await StartTlsHandshakeAsync())
+        {
+            return false;
+        }
+
+        // RFC 3207 section 4.2: the server forgets everything it learned from the client before TLS,
+        // so the client must send EHLO again.
+        _context.HeloName = null;
+        _context.IsExtendedHello = false;
+        await AbortTransactionAsync();
+        return true;
+    }
+
+    /// <summary>Runs the server handshake; returns false, after logging, when it fails and the session must end.</summary>
+    private async ValueTask<bool> StartTlsHandshakeAsync()
+    {
+        var tls = new SslStream(_transport, leaveInnerStreamOpen: false);
+        _ioDeadline.CancelAfter(_options.CommandTimeout);
+        try
+        {
+            await tls.AuthenticateAsServerAsync(_server.CreateTlsOptions(), _ioDeadline.Token);
+        }
+        catch (Exception exception) when (exception is AuthenticationException or IOException or OperationCanceledException)
+        {
+            // A failed handshake leaves no channel for a reply, so the session ends without one.
+            Log.TlsHandshakeFailed(_logger, _context.SessionId, _context.RemoteEndPoint, exception);
+            await tls.DisposeAsync();
+            return false;
+        }
+
+        _ioDeadline.CancelAfter(Timeout.InfiniteTimeSpan);
+        _transport = tls;
+        _context.TlsProtocol = tls.SslProtocol;
+        _context.TlsCipherSuite = tls.NegotiatedCipherSuite;
+        Log.TlsEstablished(_logger, _context.SessionId, _context.RemoteEndPoint, tls.SslProtocol, tls.NegotiatedCipherSuite);
+        return true;
+    }
+}

@@ -1,0 +1,295 @@
+using System.Text;
+using System.Text.Unicode;
+using Microsoft.Extensions.Logging;
+using Tern.Smtp.Protocol;
+
+namespace Tern.Smtp.Server;
+
+/// <summary>
+/// The state of one SMTP session: the command loop, reply flushing and timeouts. The commands live in
+/// the other parts of this partial class.
+/// </summary>
+internal sealed partial class SmtpConnection : IAsyncDisposable
+{
+    // Time allowed for the last reply after a timeout or at shutdown, when the normal deadline has passed.
+    private static readonly TimeSpan FinalReplyTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly SmtpServerSession _server;
+    private readonly SmtpServerOptions _options;
+    private readonly SmtpSessionContext _context;
+    private readonly ILogger _logger;
+    private readonly CancellationToken _shutdownToken;
+
+    // Cancels the read or write in progress when its deadline passes, or at shutdown while idle. The
+    // timer runs only while the session waits on the client, so handler calls are never timed out.
+    private readonly CancellationTokenSource _ioDeadline;
+    private readonly SmtpInputReader _reader;
+    private readonly SmtpReplyWriter _writer = new();
+
+    private Stream _transport;
+    private TimeSpan _readTimeout;
+    private int _waitingForCommand;
+    private int _shutdownRequested;
+
+    private string _command = string.Empty;
+    private int _commandCount;
+    private int _messageCount;
+    private int _rejectionCount;
+
+    public SmtpConnection(SmtpServerSession server, Stream stream, SmtpSessionContext context, CancellationToken shutdownToken)
+    {
+        _server = server;
+        _options = server.Options;
+        _logger = server.Logger;
+        _context = context;
+        _shutdownToken = shutdownToken;
+        _transport = stream;
+        _readTimeout = _options.CommandTimeout;
+        _ioDeadline = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _options.TimeProvider);
+        _reader = new SmtpInputReader(ReadTransportAsync);
+    }
+
+    private bool ShutdownRequested => Volatile.Read(ref _shutdownRequested) != 0;
+
+    /// <summary>Runs the session to its end; client and connection errors are logged, not thrown.</summary>
+    public async Task RunAsync()
+    {
+        Log.SessionStarted(_logger, _context.SessionId, _context.RemoteEndPoint, _context.LocalEndPoint, _context.Mode);
+        using var registration = _shutdownToken.UnsafeRegister(static state => ((SmtpConnection)state!).OnShutdownRequested(), this);
+        try
+        {
+            await RunSessionAsync();
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or IOException && _ioDeadline.IsCancellationRequested)
+        {
+            await SendFinalReplyAsync();
+        }
+        catch (Exception exception) when (exception is IOException or ObjectDisposedException)
+        {
+            Log.ConnectionLost(_logger, _context.SessionId, _context.RemoteEndPoint, exception);
+        }
+        finally
+        {
+            await AbortTransactionAsync();
+            Log.SessionEnded(_logger, _context.SessionId, _context.RemoteEndPoint, _commandCount, _messageCount, _rejectionCount);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await _transport.DisposeAsync();
+        _reader.Dispose();
+        _writer.Dispose();
+        _ioDeadline.Dispose();
+    }
+
+    private async Task RunSessionAsync()
+    {
+        // RFC 8314 section 3.3: with implicit TLS the handshake comes first and the greeting follows it.
+        if (_context.Mode == SmtpListenerMode.ImplicitTls && !await StartTlsHandshakeAsync())
+        {
+            return;
+        }
+
+        if (ShutdownRequested)
+        {
+            await SendFinalReplyAsync();
+            return;
+        }
+
+        _writer.Append(_server.Greeting);
+        while (await ProcessNextCommandAsync())
+        {
+        }
+    }
+
+    /// <summary>Reads and answers one command; returns false when the session ends.</summary>
+    private async Task<bool> ProcessNextCommandAsync()
+    {
+        // A large pipelined group must not make the pending replies grow without bound.
+        if (_writer.PendingLength > SmtpReplyWriter.FlushThreshold)
+        {
+            await FlushAsync();
+        }
+
+        // With this flag and the one OnShutdownRequested sets, a shutdown is either seen here or
+        // cancels the read, because each side sets its own flag before it reads the other's.
+        Interlocked.Exchange(ref _waitingForCommand, 1);
+        var status = CommandLineStatus.EndOfStream;
+        var shuttingDown = ShutdownRequested;
+        try
+        {
+            if (!shuttingDown)
+            {
+                _readTimeout = _options.CommandTimeout;
+                status = await _reader.ReadCommandAsync();
+            }
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _waitingForCommand, 0);
+        }
+
+        if (shuttingDown)
+        {
+            await SendFinalReplyAsync();
+            return false;
+        }
+
+        switch (status)
+        {
+            case CommandLineStatus.EndOfStream:
+                Log.ConnectionLost(_logger, _context.SessionId, _context.RemoteEndPoint, null);
+                return false;
+            case CommandLineStatus.TooLong:
+                _commandCount++;
+                _command = "command line";
+                Reply(SmtpReplies.LineTooLong);
+                return true;
+            case CommandLineStatus.BareLineEnding:
+                _commandCount++;
+                _command = "command line";
+                Reply(SmtpReplies.CommandBareLineEnding);
+                return true;
+            default:
+                _commandCount++;
+                return await DispatchAsync();
+        }
+    }
+
+    private async Task<bool> DispatchAsync()
+    {
+        var line = _reader.Line;
+        var space = line.IndexOf((byte)' ');
+        var verb = space < 0 ? line : line[..space];
+        var argumentBytes = space < 0 ? [] : line[(space + 1)..];
+        var command = SmtpCommandNames.Identify(verb);
+        _command = SmtpCommandNames.GetName(command);
+
+        if (!Utf8.IsValid(argumentBytes))
+        {
+            // A BDAT chunk follows its command whatever the reply, so an unreadable size cannot be skipped.
+            if (command == SmtpCommand.Bdat)
+            {
+                return await RejectBdatSizeAsync();
+            }
+
+            Reply(SmtpReplies.CommandNotUtf8);
+            return true;
+        }
+
+        // RFC 5321 has no trailing spaces in command syntax, but they are common and harmless.
+        var argument = Encoding.UTF8.GetString(argumentBytes).TrimEnd(' ', '\t');
+        switch (command)
+        {
+            case SmtpCommand.Ehlo:
+                await HandleHelloAsync(argument, extended: true);
+                return true;
+            case SmtpCommand.Helo:
+                await HandleHelloAsync(argument, extended: false);
+                return true;
+            case SmtpCommand.Mail:
+                HandleMail(argument);
+                return true;
+            case SmtpCommand.Rcpt:
+                await HandleRcptAsync(argument);
+                return true;
+            case SmtpCommand.Data:
+                return await HandleDataAsync(argument);
+            case SmtpCommand.Bdat:
+                return await HandleBdatAsync(argument);
+            case SmtpCommand.Rset:
+                await HandleRsetAsync(argument);
+                return true;
+            case SmtpCommand.Noop:
+                // RFC 5321 section 4.1.1.9: NOOP may carry a string, which is ignored.
+                Reply(SmtpReplies.Ok);
+                return true;
+            case SmtpCommand.Quit:
+                return await HandleQuitAsync(argument);
+            case SmtpCommand.Vrfy:
+                Reply(argument.Length == 0 ? SmtpReplies.VrfySyntax : SmtpReplies.CannotVerify);
+                return true;
+            case SmtpCommand.Help:
+                Reply(SmtpReplies.Help);
+                return true;
+            case SmtpCommand.StartTls:
+                return await HandleStartTlsAsync(argument);
+            case SmtpCommand.NotImplemented:
+                Reply(SmtpReplies.NotImplemented);
+                return true;
+            default:
+                Reply(SmtpReplies.UnknownCommand);
+                return true;
+        }
+    }
+
+    /// <summary>Queues a reply; error replies are counted and logged with the command they answer.</summary>
+    private void Reply(SmtpReply reply)
+    {
+        _writer.Append(reply);
+        if (reply.Code >= 400)
+        {
+            _rejectionCount++;
+            Log.CommandRejected(_logger, _context.SessionId, _context.RemoteEndPoint, _command, reply.Code, reply.EnhancedStatusCode, reply.JoinedText);
+        }
+    }
+
+    /// <summary>Sends the pending replies now, within the command timeout.</summary>
+    private async ValueTask FlushAsync()
+    {
+        _ioDeadline.CancelAfter(_options.CommandTimeout);
+        await _writer.FlushAsync(_transport, _ioDeadline.Token);
+        _ioDeadline.CancelAfter(Timeout.InfiniteTimeSpan);
+    }
+
+    // The reader calls this whenever it needs more input. RFC 2920 section 3.2: the server flushes its
+    // replies when it has no more input to process, which is exactly when a read would block.
+    private async ValueTask<int> ReadTransportAsync(Memory<byte> buffer)
+    {
+        // Armed before the flush, so the timeout covers a client that neither reads nor writes.
+        _ioDeadline.CancelAfter(_readTimeout);
+        await _writer.FlushAsync(_transport, _ioDeadline.Token);
+        var count = await _transport.ReadAsync(buffer, _ioDeadline.Token);
+        _ioDeadline.CancelAfter(Timeout.InfiniteTimeSpan);
+        return count;
+    }
+
+    private void OnShutdownRequested()
+    {
+        Interlocked.Exchange(ref _shutdownRequested, 1);
+        if (Volatile.Read(ref _waitingForCommand) != 0)
+        {
+            _ioDeadline.Cancel();
+        }
+    }
+
+    // At shutdown, or after a deadline cancelled the I/O: one last 421, with a fresh, short deadline
+    // because the session's own may have passed.
+    private async ValueTask SendFinalReplyAsync()
+    {
+        SmtpReply reply;
+        if (ShutdownRequested)
+        {
+            Log.SessionShutDown(_logger, _context.SessionId, _context.RemoteEndPoint);
+            reply = _server.ShutdownReply;
+        }
+        else
+        {
+            Log.SessionTimedOut(_logger, _context.SessionId, _context.RemoteEndPoint);
+            reply = _server.TimeoutReply;
+        }
+
+        _writer.Append(reply);
+        using var deadline = new CancellationTokenSource(FinalReplyTimeout, _options.TimeProvider);
+        try
+        {
+            await _writer.FlushAsync(_transport, deadline.Token);
+        }
+        catch (Exception exception) when (exception is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            Log.ConnectionLost(_logger, _context.SessionId, _context.RemoteEndPoint, exception);
+        }
+    }
+}

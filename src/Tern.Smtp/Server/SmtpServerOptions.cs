@@ -1,0 +1,83 @@
+using System.Security.Cryptography.X509Certificates;
+using Tern.Smtp.Protocol;
+
+namespace Tern.Smtp.Server;
+
+/// <summary>Settings of an SMTP server listener; <see cref="SmtpServerSession"/> validates them once.</summary>
+public sealed class SmtpServerOptions
+{
+    /// <summary>The default <see cref="MaxMessageSize"/>: 10,240,000 octets, the Postfix message_size_limit default.</summary>
+    public const long DefaultMaxMessageSize = 10_240_000;
+
+    /// <summary>
+    /// The default <see cref="MaxRecipients"/>: 100, the minimum that RFC 5321 section 4.5.3.1.8 requires a
+    /// server to accept.
+    /// </summary>
+    public const int DefaultMaxRecipients = 100;
+
+    /// <summary>The host name in the greeting, the EHLO reply and the Received header (an ASCII domain).</summary>
+    public required string HostName { get; init; }
+
+    /// <summary>The listener's mode; Submission and ImplicitTls need a <see cref="Certificate"/>.</summary>
+    public SmtpListenerMode Mode { get; init; } = SmtpListenerMode.Mx;
+
+    /// <summary>The server certificate with its private key, or null to offer no STARTTLS.</summary>
+    public X509Certificate2? Certificate { get; init; }
+
+    /// <summary>The maximum message size in octets, advertised as SIZE and enforced on DATA and BDAT.</summary>
+    public long MaxMessageSize { get; init; } = DefaultMaxMessageSize;
+
+    /// <summary>The maximum number of accepted recipients in one transaction; more get 452 4.5.3.</summary>
+    public int MaxRecipients { get; init; } = DefaultMaxRecipients;
+
+    /// <summary>
+    /// How long the server waits for a command, a reply write or a TLS handshake: 5 minutes, the server
+    /// timeout of RFC 5321 section 4.5.3.2.7.
+    /// </summary>
+    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long the server waits for each read of message data (DATA or BDAT): 3 minutes, the data block
+    /// timeout that RFC 5321 section 4.5.3.2.5 sets for clients.
+    /// </summary>
+    public TimeSpan DataTimeout { get; init; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>The clock for timeouts and the Received date; tests replace it.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
+    internal void Validate()
+    {
+        if (string.IsNullOrEmpty(HostName) || !SmtpPathParser.IsDomain(HostName, allowUnderscore: false) || !System.Text.Ascii.IsValid(HostName))
+        {
+            throw new ArgumentException($"HostName '{HostName}' is not an ASCII domain name.", nameof(HostName));
+        }
+
+        if (MaxMessageSize <= 0)
+        {
+            throw new ArgumentException($"MaxMessageSize must be positive, not {MaxMessageSize}.", nameof(MaxMessageSize));
+        }
+
+        if (MaxRecipients <= 0)
+        {
+            throw new ArgumentException($"MaxRecipients must be positive, not {MaxRecipients}.", nameof(MaxRecipients));
+        }
+
+        if (CommandTimeout <= TimeSpan.Zero || DataTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"CommandTimeout ({CommandTimeout}) and DataTimeout ({DataTimeout}) must be positive.", nameof(CommandTimeout));
+        }
+
+        if (Certificate is { HasPrivateKey: false })
+        {
+            throw new ArgumentException($"The certificate '{Certificate.Subject}' has no private key.", nameof(Certificate));
+        }
+
+        if (Mode != SmtpListenerMode.Mx && Certificate is null)
+        {
+            throw new ArgumentException($"Mode {Mode} requires a certificate, because it accepts mail only over TLS.", nameof(Certificate));
+        }
+
+        ArgumentNullException.ThrowIfNull(TimeProvider);
+    }
+}
