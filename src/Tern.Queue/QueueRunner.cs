@@ -248,10 +248,17 @@ public sealed class QueueRunner : IDisposable
             }
         }
 
-        var updated = entry with { Recipients = recipients };
         if (recipients.Any(recipient => recipient.IsUnfinished))
         {
-            await _store.UpdateAsync(updated, cancellationToken);
+            // An operator may have held or deleted the entry during the attempt: keep the held flag,
+            // and do not bring a deleted entry back.
+            var current = await _store.GetAsync(entry.Id, cancellationToken);
+            if (current is null)
+            {
+                return;
+            }
+
+            await _store.UpdateAsync(entry with { Recipients = recipients, Held = current.Held }, cancellationToken);
         }
         else if (await _store.DeleteAsync(entry.Id, cancellationToken))
         {

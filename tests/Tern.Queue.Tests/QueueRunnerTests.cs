@@ -137,6 +137,36 @@ public sealed class QueueRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task RunOnce_HeldDuringDelivery_StaysHeld()
+    {
+        _agent.Script["a@example.com"] = DeliveryResult.Deferred("none", "4.4.0", "451 4.4.0 try later");
+        var id = await QueueTestData.CommitAsync(_store, QueueTestData.Envelope(Start, "a@example.com"));
+        _agent.DuringDelivery = async () =>
+        {
+            var current = (await _store.GetAsync(id, CancellationToken.None))!;
+            await _store.UpdateAsync(current with { Held = true }, CancellationToken.None);
+        };
+
+        await _runner.RunOnceAsync(CancellationToken.None);
+
+        var entry = (await _store.GetAsync(id, CancellationToken.None))!;
+        Assert.True(entry.Held);
+        Assert.Equal(RecipientState.Deferred, entry.Recipients[0].State);
+    }
+
+    [Fact]
+    public async Task RunOnce_DeletedDuringDelivery_NotRecreated()
+    {
+        _agent.Script["a@example.com"] = DeliveryResult.Deferred("none", "4.4.0", "451 4.4.0 try later");
+        var id = await QueueTestData.CommitAsync(_store, QueueTestData.Envelope(Start, "a@example.com"));
+        _agent.DuringDelivery = async () => await _store.DeleteAsync(id, CancellationToken.None);
+
+        await _runner.RunOnceAsync(CancellationToken.None);
+
+        Assert.Null(await _store.GetAsync(id, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task RunOnce_AgentThrows_DefersAll()
     {
         _agent.Failure = new InvalidOperationException("agent broke");
@@ -166,7 +196,7 @@ public sealed class QueueRunnerTests : IDisposable
     public async Task RunOnce_ManyEntries_RespectsConcurrencyLimit()
     {
         using var runner = new QueueRunner(_store, _agent, new QueueRunnerOptions { MaxConcurrentDeliveries = 2 }, _time, _logger);
-        _agent.Pause = TimeSpan.FromMilliseconds(30);
+        _agent.Pause = TimeSpan.FromMilliseconds(100);
         for (var i = 0; i < 6; i++)
         {
             await QueueTestData.CommitAsync(_store, QueueTestData.Envelope(Start, $"r{i}@example.com"));
@@ -262,6 +292,8 @@ public sealed class QueueRunnerTests : IDisposable
 
         public TimeSpan Pause { get; set; }
 
+        public Func<Task>? DuringDelivery { get; set; }
+
         public int MaxConcurrent { get; private set; }
 
         public async ValueTask<IReadOnlyList<DeliveryResult>> DeliverAsync(DeliveryRequest request, CancellationToken cancellationToken)
@@ -287,6 +319,11 @@ public sealed class QueueRunnerTests : IDisposable
 
                 await using (await request.OpenContentAsync(cancellationToken))
                 {
+                }
+
+                if (DuringDelivery is not null)
+                {
+                    await DuringDelivery();
                 }
 
                 var results = request.Recipients
