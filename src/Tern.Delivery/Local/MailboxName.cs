@@ -204,6 +204,7 @@ internal static class MailboxName
         }
 
         // Internationalized local parts (RFC 6531 section 3.3) may use letters and digits of any script.
+        // NOTE: names are not Unicode-normalized, so the NFC and NFD spellings of one name reach different Maildirs.
         return Rune.IsLetterOrDigit(rune);
     }
 
