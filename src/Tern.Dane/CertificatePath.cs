@@ -34,8 +34,8 @@ internal static class CertificatePath
 
     /// <summary>
     /// Validates the path from the leaf up to the certificate at <paramref name="anchorDepth"/>: each
-    /// signature, the validity period of every certificate including the anchor, and the CA flag and
-    /// path length of every issuer (RFC 7671 section 5.2, RFC 5280 section 6.1). Returns null when the
+    /// signature, the CA flag and path length of every issuer, and the validity period of every
+    /// certificate below the anchor (RFC 7671 section 5.2, RFC 5280 section 6.1). Returns null when the
     /// path is valid, else the first problem found.
     /// </summary>
     public static string? Validate(List<ChainCertificate> path, int anchorDepth, DateTimeOffset now)
@@ -48,7 +48,9 @@ internal static class CertificatePath
             }
         }
 
-        for (var depth = 0; depth <= anchorDepth; depth++)
+        // A trust anchor is a name and a key, so its own dates are not checked (RFC 5280 section 6.1.1 d),
+        // as OpenSSL does not check them for DANE-TA. The server certificate's dates always are.
+        for (var depth = 0; depth <= Math.Max(anchorDepth - 1, 0); depth++)
         {
             if (path[depth].CheckValidity(now) is { } problem)
             {

@@ -66,10 +66,10 @@ public sealed class DaneCertificateValidator
     }
 
     /// <summary>
-    /// Returns the server certificate followed by the other certificates the server sent. SslStream puts
-    /// the certificates received in the handshake into the chain's ExtraStore (seen with .NET 10 on
-    /// Linux), and never a root from the system store, so DANE-TA cannot match a certificate that the
-    /// server did not send.
+    /// Returns the server certificate followed by the other certificates the server sent, in the order
+    /// sent. SslStream puts exactly the handshake's certificates into the chain's ExtraStore (a test pins
+    /// this for .NET 10 on Linux), so DANE-TA cannot match a root the server did not send. SslStream
+    /// disposes the certificates when the callback returns, so use them only inside it.
     /// </summary>
     internal static List<X509Certificate2> GetPresentedChain(X509Certificate certificate, X509Chain? chain)
     {

@@ -118,9 +118,9 @@ public static class TlsaVerifier
                     continue;
                 }
 
-                // A bare public key has no validity period or CA flag to check (RFC 5280 section 6.1.1 d).
+                // The certificate the anchor signed is below the anchor, so its dates count too.
                 var problem = CertificatePath.Validate(path, depth, now)
-                    ?? anchor?.CheckValidity(now)
+                    ?? path[depth].CheckValidity(now)
                     ?? anchor?.CheckIssuer(intermediatesBelow: depth);
                 var result = Authenticate(record, depth + 1, path[0], referenceIdentifiers, problem, problems, anchorName);
                 if (result is not null)

@@ -174,15 +174,27 @@ public sealed class TlsaVerifierTests
     }
 
     [Fact]
-    public void DaneTa_ExpiredAnchorCertificateFails()
+    public void DaneTa_ExpiredAnchorCertificatePasses()
     {
+        // The anchor is a name and a key; OpenSSL 3.0 accepts this chain too (see the cross-check).
         var chain = TestChain.Create(intermediateNotAfter: TestCertificates.Now.AddDays(-1));
         var record = TlsaGenerator.Create(chain.Intermediate, CertificateUsage.DaneTa, Selector.SubjectPublicKeyInfo, MatchingType.Sha256);
 
         var result = Verify(chain.Presented, record);
 
+        Assert.True(result.IsVerified, result.FailureReason);
+    }
+
+    [Fact]
+    public void DaneTa_ExpiredIntermediateBelowDnsAnchorFails()
+    {
+        var chain = TestChain.Create(intermediateNotAfter: TestCertificates.Now.AddDays(-1));
+        var record = TlsaGenerator.Create(chain.Root, CertificateUsage.DaneTa, Selector.FullCertificate, MatchingType.Full);
+
+        var result = Verify(chain.Presented, record);
+
         Assert.False(result.IsVerified);
-        Assert.Contains("expired", result.FailureReason, StringComparison.Ordinal);
+        Assert.Contains("'CN=Test Intermediate CA' expired", result.FailureReason, StringComparison.Ordinal);
     }
 
     [Fact]
