@@ -1,0 +1,31 @@
+using System.CommandLine;
+using Tern.Cli.Commands;
+
+namespace Tern.Cli;
+
+/// <summary>The <c>tern</c> command. Exit codes: 0 success, 1 failure, 2 usage or configuration error.</summary>
+internal static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var root = new RootCommand("Tern: a mail transfer agent with DANE-authenticated delivery.")
+        {
+            ServeCommand.Create(),
+            QueueCommands.Create(),
+        };
+
+        var parseResult = root.Parse(args);
+        if (parseResult.Errors.Count > 0)
+        {
+            foreach (var error in parseResult.Errors)
+            {
+                await Console.Error.WriteLineAsync($"tern: {error.Message}");
+            }
+
+            await Console.Error.WriteLineAsync("Run 'tern --help' for usage.");
+            return ExitCodes.Usage;
+        }
+
+        return await parseResult.InvokeAsync();
+    }
+}

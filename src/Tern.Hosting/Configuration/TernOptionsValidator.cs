@@ -1,0 +1,157 @@
+using System.Globalization;
+using System.Net;
+
+namespace Tern.Hosting.Configuration;
+
+/// <summary>Checks bound options before start-up, so that a bad value stops Tern with a message naming its key.</summary>
+internal static class TernOptionsValidator
+{
+    public static List<string> Validate(TernOptions options)
+    {
+        var errors = new List<string>();
+
+        if (string.IsNullOrWhiteSpace(options.HostName) || !IsDomainName(options.HostName))
+        {
+            errors.Add($"HostName: '{options.HostName}' is not a valid host name; set a fully qualified name such as mx.example.org");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.DataDirectory))
+        {
+            errors.Add("DataDirectory: must not be empty");
+        }
+
+        ValidateListeners(options.Listeners, errors);
+        ValidateDomains(options.LocalDomains, errors);
+        ValidateTls(options.Tls, errors);
+
+        var limits = options.Limits;
+        RequirePositive(errors, "Limits:MaxMessageSize", limits.MaxMessageSize);
+        RequirePositive(errors, "Limits:MaxRecipients", limits.MaxRecipients);
+        RequirePositive(errors, "Limits:MaxConnections", limits.MaxConnections);
+        RequirePositive(errors, "Limits:MaxConnectionsPerClient", limits.MaxConnectionsPerClient);
+        if (limits.MaxConnectionsPerClient > limits.MaxConnections)
+        {
+            errors.Add($"Limits:MaxConnectionsPerClient: {limits.MaxConnectionsPerClient} exceeds Limits:MaxConnections ({limits.MaxConnections})");
+        }
+
+        RequirePositive(errors, "Timeouts:CommandSeconds", options.Timeouts.CommandSeconds);
+        RequirePositive(errors, "Timeouts:DataSeconds", options.Timeouts.DataSeconds);
+        RequirePositive(errors, "Timeouts:ShutdownSeconds", options.Timeouts.ShutdownSeconds);
+
+        return errors;
+    }
+
+    private static void ValidateListeners(List<ListenerOptions> listeners, List<string> errors)
+    {
+        var seen = new HashSet<IPEndPoint>();
+        for (var i = 0; i < listeners.Count; i++)
+        {
+            var listener = listeners[i];
+            var key = string.Create(CultureInfo.InvariantCulture, $"Listeners:{i}");
+
+            if (!IPAddress.TryParse(listener.Address, out var address))
+            {
+                errors.Add($"{key}:Address: '{listener.Address}' is not an IP address; use for example 127.0.0.1, ::1 or 0.0.0.0");
+                continue;
+            }
+
+            if (listener.Port is < 1 or > 65535)
+            {
+                errors.Add(string.Create(CultureInfo.InvariantCulture, $"{key}:Port: {listener.Port} is not a port number (1-65535)"));
+                continue;
+            }
+
+            if (!Enum.IsDefined(listener.Mode))
+            {
+                errors.Add($"{key}:Mode: '{listener.Mode}' is not one of Mx, Submission, ImplicitTls");
+            }
+
+            if (!seen.Add(new IPEndPoint(address, listener.Port)))
+            {
+                errors.Add(string.Create(CultureInfo.InvariantCulture, $"{key}: {listener.Address}:{listener.Port} is configured twice"));
+            }
+        }
+    }
+
+    private static void ValidateDomains(Dictionary<string, LocalDomainOptions> domains, List<string> errors)
+    {
+        foreach (var (domain, settings) in domains)
+        {
+            var key = $"LocalDomains:{domain}";
+            if (!IsDomainName(domain))
+            {
+                errors.Add($"{key}: '{domain}' is not a valid domain name");
+            }
+
+            if (settings.CatchAll && settings.Users.Count > 0)
+            {
+                errors.Add($"{key}: set either Users or CatchAll, not both");
+            }
+
+            if (!settings.CatchAll && settings.Users.Count == 0)
+            {
+                errors.Add($"{key}: lists no Users and is not CatchAll, so it would reject every recipient");
+            }
+
+            for (var i = 0; i < settings.Users.Count; i++)
+            {
+                var user = settings.Users[i];
+                if (string.IsNullOrEmpty(user) || user.Length > 64 || user.Contains('@', StringComparison.Ordinal) || user.Any(char.IsControl))
+                {
+                    errors.Add(string.Create(CultureInfo.InvariantCulture, $"{key}:Users:{i}: '{user}' is not a valid local part (1-64 characters, no '@')"));
+                }
+            }
+        }
+    }
+
+    private static void ValidateTls(TlsOptions tls, List<string> errors)
+    {
+        if ((tls.CertificateFile is null) != (tls.KeyFile is null))
+        {
+            errors.Add("Tls: set both CertificateFile and KeyFile, or neither for a generated self-signed certificate");
+            return;
+        }
+
+        if (tls.CertificateFile is not null && !File.Exists(tls.CertificateFile))
+        {
+            errors.Add($"Tls:CertificateFile: '{Path.GetFullPath(tls.CertificateFile)}' not found");
+        }
+
+        if (tls.KeyFile is not null && !File.Exists(tls.KeyFile))
+        {
+            errors.Add($"Tls:KeyFile: '{Path.GetFullPath(tls.KeyFile)}' not found");
+        }
+    }
+
+    private static void RequirePositive(List<string> errors, string key, long value)
+    {
+        if (value <= 0)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{key}: {value} must be greater than zero"));
+        }
+    }
+
+    /// <summary>Checks LDH labels of 1-63 octets, 253 octets in all (RFC 1035 section 2.3.4, RFC 5321 section 4.1.2).</summary>
+    internal static bool IsDomainName(string name)
+    {
+        if (name.Length is 0 or > 253)
+        {
+            return false;
+        }
+
+        foreach (var label in name.TrimEnd('.').Split('.'))
+        {
+            if (label.Length is 0 or > 63 || label[0] == '-' || label[^1] == '-')
+            {
+                return false;
+            }
+
+            if (!label.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

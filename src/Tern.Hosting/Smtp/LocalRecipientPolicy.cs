@@ -1,0 +1,58 @@
+using Tern.Hosting.Configuration;
+using Tern.Smtp;
+
+namespace Tern.Hosting.Smtp;
+
+/// <summary>
+/// Decides at RCPT time whether Tern accepts a recipient: local domains and their users, postmaster,
+/// and relay denial for everything else.
+/// </summary>
+internal sealed class LocalRecipientPolicy
+{
+    private readonly Dictionary<string, LocalDomainOptions> _domains;
+    private readonly string _postmasterDomain;
+
+    public LocalRecipientPolicy(TernOptions options)
+    {
+        _domains = new Dictionary<string, LocalDomainOptions>(options.LocalDomains, StringComparer.OrdinalIgnoreCase);
+
+        // RFC 5321 section 4.5.1: "<Postmaster>" without a domain must be accepted; it goes to the
+        // postmaster of the host name when that is a local domain, otherwise of the first local domain.
+        _postmasterDomain = options.HostName is { } host && _domains.ContainsKey(host) ? host : options.LocalDomains.Keys.First();
+    }
+
+    /// <summary>Returns null to accept, or the rejection reply.</summary>
+    public SmtpReply? Check(Mailbox recipient)
+    {
+        if (recipient.IsPostmaster)
+        {
+            return null;
+        }
+
+        if (recipient.Domain is null || !_domains.TryGetValue(recipient.Domain, out var domain))
+        {
+            // No session may relay yet: authenticated submission and client networks come later.
+            return new SmtpReply(550, "5.7.1", $"<{recipient.Address}>: Relay access denied");
+        }
+
+        // RFC 5321 section 4.5.1: every domain that accepts mail must accept postmaster.
+        if (domain.CatchAll || string.Equals(recipient.LocalPart, "postmaster", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        foreach (var user in domain.Users)
+        {
+            if (string.Equals(user, recipient.LocalPart, StringComparison.OrdinalIgnoreCase))
+            {
+                return null;
+            }
+        }
+
+        return new SmtpReply(550, "5.1.1", $"<{recipient.Address}>: Recipient address rejected: User unknown in local recipient table");
+    }
+
+    /// <summary>Returns the address the queue stores: the bare Postmaster becomes postmaster of a local domain.</summary>
+    public string QueueAddress(Mailbox recipient) =>
+        recipient.IsPostmaster ? "postmaster@" + _postmasterDomain : recipient.Address;
+}

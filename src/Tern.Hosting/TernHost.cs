@@ -1,0 +1,171 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Tern.Delivery.Local;
+using Tern.Hosting.Configuration;
+using Tern.Hosting.Smtp;
+using Tern.Hosting.Tls;
+using Tern.Queue;
+using Tern.Smtp.Server;
+
+namespace Tern.Hosting;
+
+/// <summary>
+/// The running MTA: the queue, the queue runner with local delivery, and the SMTP listeners.
+/// <see cref="RunAsync"/> returns after a stop request once open sessions have finished or the
+/// shutdown bound has passed.
+/// </summary>
+public sealed class TernHost
+{
+    private readonly TernOptions _options;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+
+    public TernHost(TernOptions options, ILoggerFactory loggerFactory, TimeProvider? timeProvider = null)
+    {
+        _options = options;
+        _loggerFactory = loggerFactory;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = loggerFactory.CreateLogger<TernHost>();
+    }
+
+    /// <summary>
+    /// Runs until <paramref name="stop"/> fires. Throws <see cref="StartupException"/> when the data
+    /// directory, the certificate or a listening address cannot be used.
+    /// </summary>
+    public async Task RunAsync(CancellationToken stop)
+    {
+        var hostName = _options.HostName!;
+        var dataDirectory = Path.GetFullPath(_options.DataDirectory);
+        Log.Starting(_logger, hostName, dataDirectory);
+
+        try
+        {
+            Directory.CreateDirectory(dataDirectory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new StartupException($"DataDirectory: cannot create '{dataDirectory}': {ex.Message}", ex);
+        }
+
+        var certificate = CertificateLoader.Load(_options.Tls, dataDirectory, hostName, _timeProvider);
+        var fingerprint = certificate.Certificate.GetCertHashString(HashAlgorithmName.SHA256);
+        var origin = certificate.Generated ? " (generated now)" : string.Empty;
+        Log.CertificateLoaded(_logger, certificate.Certificate.Subject, fingerprint, certificate.SourceFile, origin);
+
+        FileQueueStore store;
+        try
+        {
+            store = FileQueueStore.Open(dataDirectory, _loggerFactory.CreateLogger<FileQueueStore>(), _timeProvider);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new StartupException($"DataDirectory: cannot open the queue in '{dataDirectory}': {ex.Message}", ex);
+        }
+
+        using var storeLifetime = store;
+        var agent = new LocalDeliveryAgent(CreateLocalDeliveryOptions(dataDirectory), _loggerFactory, _timeProvider);
+        using var runner = new QueueRunner(store, agent, new QueueRunnerOptions(), _timeProvider, _loggerFactory.CreateLogger<QueueRunner>());
+
+        var policy = new LocalRecipientPolicy(_options);
+        var handler = new QueueingMessageHandler(store, policy, runner.Notify, _timeProvider);
+        var limiter = new ConnectionLimiter(_options.Limits.MaxConnections, _options.Limits.MaxConnectionsPerClient);
+
+        var listeners = new List<SmtpListener>();
+        try
+        {
+            foreach (var listener in _options.Listeners)
+            {
+                var endPoint = new IPEndPoint(IPAddress.Parse(listener.Address), listener.Port);
+                var smtp = new SmtpListener(endPoint, CreateSessionOptions(listener.Mode, certificate), handler, limiter, _loggerFactory);
+                listeners.Add(smtp);
+                try
+                {
+                    smtp.Bind();
+                }
+                catch (SocketException ex)
+                {
+                    throw new StartupException($"Listeners: cannot listen on {endPoint}: {ex.Message}; choose another address or port, or stop what uses it", ex);
+                }
+            }
+
+            using var runnerStop = new CancellationTokenSource();
+            var runnerTask = RunRunnerAsync(runner, runnerStop.Token);
+
+            using var sessionsStop = new CancellationTokenSource();
+            var accepting = listeners.Select(listener => listener.AcceptAsync(stop, sessionsStop.Token)).ToArray();
+            await Task.WhenAll(accepting);
+
+            // Stop requested: the sockets are closed; sessions answer 421 at their next command and
+            // a message being received is finished first.
+            var bound = TimeSpan.FromSeconds(_options.Timeouts.ShutdownSeconds);
+            Log.Stopping(_logger, _options.Timeouts.ShutdownSeconds, limiter.Open);
+            await sessionsStop.CancelAsync();
+            var finished = await Task.WhenAll(listeners.Select(listener => listener.WaitForSessionsAsync(bound)));
+            if (finished.Any(done => !done))
+            {
+                // Nothing is lost by leaving now: no 250 went out before the queue synced the message.
+                Log.SessionsAborted(_logger, limiter.Open, _options.Timeouts.ShutdownSeconds);
+            }
+
+            await runnerStop.CancelAsync();
+            await runnerTask;
+        }
+        finally
+        {
+            foreach (var listener in listeners)
+            {
+                await listener.DisposeAsync();
+            }
+        }
+
+        Log.Stopped(_logger);
+    }
+
+    private async Task RunRunnerAsync(QueueRunner runner, CancellationToken stop)
+    {
+        try
+        {
+            await runner.RunAsync(stop);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Normal stop.
+        }
+        catch (Exception ex)
+        {
+            // The listeners keep accepting into the durable queue; a restart delivers what is waiting.
+            Log.RunnerFailed(_logger, ex);
+        }
+    }
+
+    private SmtpServerOptions CreateSessionOptions(ListenerMode mode, ServerCertificate certificate) => new()
+    {
+        HostName = _options.HostName!,
+        Mode = mode switch
+        {
+            ListenerMode.Submission => SmtpListenerMode.Submission,
+            ListenerMode.ImplicitTls => SmtpListenerMode.ImplicitTls,
+            _ => SmtpListenerMode.Mx,
+        },
+        Certificate = certificate.Certificate,
+        MaxMessageSize = _options.Limits.MaxMessageSize,
+        MaxRecipients = _options.Limits.MaxRecipients,
+        CommandTimeout = TimeSpan.FromSeconds(_options.Timeouts.CommandSeconds),
+        DataTimeout = TimeSpan.FromSeconds(_options.Timeouts.DataSeconds),
+        TimeProvider = _timeProvider,
+    };
+
+    private LocalDeliveryOptions CreateLocalDeliveryOptions(string dataDirectory)
+    {
+        var options = new LocalDeliveryOptions { MailDirectory = Path.Combine(dataDirectory, "mail") };
+        foreach (var (domain, settings) in _options.LocalDomains)
+        {
+            options.Domains[domain] = settings.CatchAll ? LocalDomain.CatchAll() : LocalDomain.WithUsers(settings.Users);
+        }
+
+        return options;
+    }
+}
