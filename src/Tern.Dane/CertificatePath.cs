@@ -7,8 +7,8 @@ internal static class CertificatePath
     private const int MaxDepth = 10;
 
     /// <summary>
-    /// Orders the presented certificates from the leaf up by issuer name, as RFC 8446 section 4.4.2
-    /// lets servers send them in any order after the first. Certificates off the path are dropped.
+    /// Orders the presented certificates from the leaf up by issuer name, because RFC 8446 section 4.4.2
+    /// asks clients to accept the certificates after the first in any order. Certificates off the path are dropped.
     /// </summary>
     public static List<ChainCertificate> Build(IReadOnlyList<ChainCertificate> presented)
     {
@@ -48,8 +48,8 @@ internal static class CertificatePath
             }
         }
 
-        // A trust anchor is a name and a key, so its own dates are not checked (RFC 5280 section 6.1.1 d),
-        // as OpenSSL does not check them for DANE-TA. The server certificate's dates always are.
+        // A trust anchor is a name and a key, so its own dates are not checked (RFC 5280 section 6.1.1 d).
+        // OpenSSL 3.0 does not check them for DANE-TA either. The server certificate's dates are always checked.
         for (var depth = 0; depth <= Math.Max(anchorDepth - 1, 0); depth++)
         {
             if (path[depth].CheckValidity(now) is { } problem)

@@ -10,8 +10,8 @@ internal static class ReferenceIdentifierMatcher
 {
     /// <summary>
     /// Returns the first reference identifier that the certificate names, or null. .NET's
-    /// MatchesHostname checks the subjectAltName DNS names, and the subject CN only when there are
-    /// none; it accepts a wildcard only as the whole leftmost label, matching exactly one label.
+    /// MatchesHostname checks the subjectAltName DNS names, and the subject CN only when there are none.
+    /// It accepts a wildcard only as the whole leftmost label, which matches exactly one label.
     /// </summary>
     public static string? FindMatch(X509Certificate2 certificate, IReadOnlyList<string> referenceIdentifiers)
     {

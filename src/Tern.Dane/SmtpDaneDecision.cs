@@ -17,7 +17,7 @@ public sealed record SmtpDaneDecision
     /// <summary>The name whose TLSA records apply; null when DANE does not apply.</summary>
     public string? TlsaBaseDomain { get; init; }
 
-    /// <summary>The SNI name to send: the TLSA base domain, as RFC 7672 asks; null when DANE does not apply.</summary>
+    /// <summary>The SNI name to send, which is the TLSA base domain; null when DANE does not apply.</summary>
     public string? ServerName => TlsaBaseDomain;
 
     /// <summary>Names the server certificate may carry under DANE-TA (RFC 7672 section 3.2.3).</summary>

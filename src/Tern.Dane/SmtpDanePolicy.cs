@@ -112,7 +112,8 @@ public static class SmtpDanePolicy
         var records = tlsa.RecordsOf<TlsaResourceRecord>().Select(TlsaRecord.FromDns).ToList();
         var usable = records.Where(r => r.IsUsableFor(DaneService.Smtp)).ToList();
 
-        // The base domain is the name the server is known by; the original MX name and the next-hop domain are accepted too (RFC 7672 section 3.2.3).
+        // The server certificate must name the TLSA base domain. RFC 7672 section 3.2.3 also accepts
+        // the original MX host name and the next-hop domain.
         List<string> identifiers = [baseDomain];
         if (host != baseDomain)
         {

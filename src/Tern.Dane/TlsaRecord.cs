@@ -8,7 +8,7 @@ namespace Tern.Dane;
 /// <summary>
 /// A TLSA record (RFC 6698 section 2.1). Any field values can be represented: records with unknown
 /// values or data of the wrong length are kept but unusable, and matching ignores them
-/// (RFC 6698 section 4.1, RFC 7671 section 4.1).
+/// (RFC 6698 section 7, RFC 7671 section 4.1).
 /// </summary>
 public sealed class TlsaRecord : IEquatable<TlsaRecord>
 {
@@ -39,8 +39,8 @@ public sealed class TlsaRecord : IEquatable<TlsaRecord>
     public bool IsUsable => UnusableReason is null;
 
     /// <summary>
-    /// The certificate in the data of a Full(0) record with selector FullCertificate(0), such as a
-    /// "2 0 0" trust anchor that the server need not send; null for any other record.
+    /// The certificate carried by a record with selector 0 and matching type 0, such as a "2 0 0" trust
+    /// anchor that the server need not send. Null for any other record.
     /// </summary>
     internal X509Certificate2? Certificate => _certificate.Value;
 

@@ -94,7 +94,7 @@ public static class TlsaVerifier
 
     /// <summary>
     /// Tries DANE-TA records that carry the whole anchor, "2 0 0" (a certificate) or "2 1 0" (a public
-    /// key), which the server need not send (RFC 7671 section 5.2.2). The anchor must have signed one
+    /// key), which the server need not send (RFC 7671 section 5.2). The anchor must have signed one
     /// certificate of the path, and the path below that certificate must validate.
     /// </summary>
     private static DaneVerificationResult? MatchDaneTaFromDns(

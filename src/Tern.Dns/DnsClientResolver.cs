@@ -20,7 +20,6 @@ public sealed class DnsClientResolver : IDnsResolver
     private readonly ILogger _logger;
     private readonly HashSet<IPAddress> _trustedServers;
     private readonly IReadOnlyList<IPEndPoint> _nameServers;
-    private int _untrustedWarningLogged;
 
     public DnsClientResolver(DnsResolverOptions options, ILogger<DnsClientResolver>? logger = null, TimeProvider? timeProvider = null)
     {
@@ -51,6 +50,7 @@ public sealed class DnsClientResolver : IDnsResolver
             Retries = options.Retries,
         };
         _client = new LookupClient(clientOptions);
+        WarnAboutUntrustedServers();
     }
 
     /// <summary>Number of responses in the cache.</summary>
@@ -59,7 +59,6 @@ public sealed class DnsClientResolver : IDnsResolver
     public async Task<DnsAnswer> QueryAsync(string name, DnsRecordType type, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        WarnOnceAboutUntrustedServers();
 
         var answer = await CnameChaser.ResolveAsync(
             DnsName.Normalize(name), type, LookupAsync, _options.MaxCnameChainLength, _logger, cancellationToken);
@@ -194,13 +193,9 @@ public sealed class DnsClientResolver : IDnsResolver
         };
     }
 
-    private void WarnOnceAboutUntrustedServers()
+    // Logged once, when the resolver is created, so that the warning does not repeat with every query.
+    private void WarnAboutUntrustedServers()
     {
-        if (Interlocked.Exchange(ref _untrustedWarningLogged, 1) != 0)
-        {
-            return;
-        }
-
         foreach (var server in _nameServers.Where(s => !IsTrusted(s.Address)))
         {
             Log.UntrustedResolver(_logger, server.ToString());

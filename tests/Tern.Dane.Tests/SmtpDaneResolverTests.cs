@@ -127,7 +127,7 @@ public sealed class SmtpDaneResolverTests
     }
 
     [Fact]
-    public async Task SecureCnameWithoutTlsaAtTarget_FallsBackToOriginalName()
+    public async Task SecureCnameNoTlsaAtTarget_UsesOriginalName()
     {
         var dns = new StaticDnsResolver()
             .AddCname(MxHost, "mx1.hosting.example", SecurityStatus.Secure)

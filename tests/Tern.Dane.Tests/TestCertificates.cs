@@ -17,8 +17,13 @@ internal static class TestCertificates
 
     /// <summary>Creates a server certificate; without an issuer it is self-signed.</summary>
     public static X509Certificate2 CreateServer(
-        X509Certificate2? issuer, string[] dnsNames, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null, bool rsa = false) =>
-        Create($"CN={dnsNames.FirstOrDefault() ?? "server"}", issuer, isCa: false, dnsNames, notBefore ?? Now.AddDays(-10), notAfter ?? Now.AddDays(90), rsa);
+        X509Certificate2? issuer,
+        string[] dnsNames,
+        DateTimeOffset? notBefore = null,
+        DateTimeOffset? notAfter = null,
+        bool rsa = false,
+        string? commonName = null) =>
+        Create($"CN={commonName ?? dnsNames.FirstOrDefault() ?? "server"}", issuer, isCa: false, dnsNames, notBefore ?? Now.AddDays(-10), notAfter ?? Now.AddDays(90), rsa);
 
     /// <summary>
     /// Creates a certificate whose issuer name is <paramref name="claimedIssuer"/>'s but whose

@@ -161,6 +161,19 @@ public sealed class TlsaVerifierTests
         Assert.Equal(expected, result.IsVerified);
     }
 
+    [Theory]
+    [InlineData(new string[0], true)]
+    [InlineData(new[] { "other.example.org" }, false)]
+    public void DaneTa_CommonNameOnlyWithoutDnsNames(string[] dnsNames, bool expected)
+    {
+        var server = TestCertificates.CreateServer(TestChain.Shared.Intermediate, dnsNames, commonName: TestChain.ServerName);
+        var record = TlsaGenerator.Create(TestChain.Shared.Intermediate, CertificateUsage.DaneTa, Selector.SubjectPublicKeyInfo, MatchingType.Sha256);
+
+        var result = Verify([server, TestChain.Shared.Intermediate], record);
+
+        Assert.Equal(expected, result.IsVerified);
+    }
+
     [Fact]
     public void DaneTa_ExpiredIntermediateBelowAnchorFails()
     {

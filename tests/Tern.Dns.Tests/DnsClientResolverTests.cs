@@ -292,6 +292,22 @@ public sealed class DnsClientResolverTests
         Assert.False(resolver.IsTrusted(IPAddress.Parse("2001:db8::53")));
     }
 
+    [Fact]
+    public void UntrustedResolver_IsLoggedOnce()
+    {
+        // Creating the resolver sends nothing, so a documentation address (RFC 5737) is safe here.
+        var options = new DnsResolverOptions();
+        options.NameServers.Add(new IPEndPoint(IPAddress.Parse("192.0.2.53"), 53));
+        options.NameServers.Add(new IPEndPoint(IPAddress.Loopback, 53));
+        var logger = new ListLogger<DnsClientResolver>();
+
+        _ = new DnsClientResolver(options, logger);
+
+        var warning = Assert.Single(logger.Entries);
+        Assert.Equal(2002, warning.EventId.Id);
+        Assert.Contains("192.0.2.53", warning.Message, StringComparison.Ordinal);
+    }
+
     private DnsClientResolver CreateResolver(params FakeDnsServer[] servers) =>
         new(Options(servers), timeProvider: _time);
 
