@@ -17,18 +17,15 @@ internal sealed class MessageBodyWriter
 
     private readonly Stream _content;
     private readonly long _maxSize;
-    private readonly CancellationToken _cancellationToken;
     private int _lineLength;
     private bool _pendingCr;
 
     /// <param name="content">The handler's message stream; the Received header is already in it.</param>
     /// <param name="maxSize">The maximum content size in octets.</param>
-    /// <param name="cancellationToken">Cancels writes to <paramref name="content"/>.</param>
-    public MessageBodyWriter(Stream content, long maxSize, CancellationToken cancellationToken)
+    public MessageBodyWriter(Stream content, long maxSize)
     {
         _content = content;
         _maxSize = maxSize;
-        _cancellationToken = cancellationToken;
     }
 
     /// <summary>The content octets received, after dot-unstuffing, whether or not they were stored.</summary>
@@ -63,9 +60,12 @@ internal sealed class MessageBodyWriter
 
         try
         {
-            await _content.WriteAsync(segment, _cancellationToken);
+            // Not cancelled at shutdown, because a message in progress is finished first.
+            await _content.WriteAsync(segment, CancellationToken.None);
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or NotSupportedException or ObjectDisposedException or OperationCanceledException)
+#pragma warning disable CA1031 // The stream belongs to the handler; whatever it throws becomes a temporary failure.
+        catch (Exception exception)
+#pragma warning restore CA1031
         {
             // Keep reading the client's data; the session replies 451 at its end.
             StoreError = exception;

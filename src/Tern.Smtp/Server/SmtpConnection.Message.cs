@@ -40,7 +40,7 @@ internal sealed partial class SmtpConnection
 
         try
         {
-            var body = new MessageBodyWriter(message.Content, _options.MaxMessageSize, _shutdownToken);
+            var body = new MessageBodyWriter(message.Content, _options.MaxMessageSize);
             Reply(SmtpReplies.StartMailInput);
             await FlushAsync();
 
@@ -102,7 +102,7 @@ internal sealed partial class SmtpConnection
             }
 
             _chunkedMessage = opened;
-            _chunkedBody = new MessageBodyWriter(opened.Content, _options.MaxMessageSize, _shutdownToken);
+            _chunkedBody = new MessageBodyWriter(opened.Content, _options.MaxMessageSize);
         }
 
         var message = _chunkedMessage;
@@ -212,10 +212,12 @@ internal sealed partial class SmtpConnection
             return;
         }
 
+        // Not cancelled at shutdown: the client has sent the whole message, and RunAsync promises to
+        // finish a message in progress before it replies 421.
         string queueId;
         try
         {
-            queueId = await message.CommitAsync(_shutdownToken);
+            queueId = await message.CommitAsync(CancellationToken.None);
         }
 #pragma warning disable CA1031 // The handler is outside this part; whatever it throws becomes a temporary failure.
         catch (Exception exception)

@@ -78,7 +78,9 @@ public sealed class SmtpServerSession
     /// </param>
     /// <param name="cancellationToken">
     /// Server shutdown. A session waiting for a command replies 421 4.3.2 at once; a session receiving a
-    /// message finishes it first and replies 421 4.3.2 before the next command.
+    /// message finishes it first and replies 421 4.3.2 before the next command. The token is passed to
+    /// <see cref="ISmtpMessageHandler.CheckRecipientAsync"/> and <see cref="ISmtpMessageHandler.BeginMessageAsync"/>,
+    /// but not to the content writes or <see cref="IIncomingMessage.CommitAsync"/> of a message in progress.
     /// </param>
     public async Task RunAsync(Stream stream, SmtpSessionContext context, CancellationToken cancellationToken)
     {
