@@ -48,9 +48,6 @@ fail() {
   printf 'FAIL  %s: %s\n' "$zone" "$*"
 }
 
-# jq joins fields with tabs rather than @tsv, which would double the
-# backslashes in the posttls-finger patterns.
-
 # Queries the lab resolver and prints three lines: the rcode, "true" or
 # "false" for the AD flag, then the answer RDATA of type $2 in lower case,
 # sorted and joined with ";".
@@ -63,7 +60,7 @@ query() {
   grep -Eq '^;; flags:[^;]* ad[ ;]' <<<"$output" && ad=true
   answer=$(awk -v type="$type" '!/^;/ && NF >= 5 && $4 == type {
       line = $5; for (i = 6; i <= NF; i++) line = line " " $i; print tolower(line) }' <<<"$output" |
-    sort | paste -sd ';' -)
+    LC_ALL=C sort | paste -sd ';' -)
   printf '%s\n%s\n%s\n' "${rcode:-no answer}" "$ad" "$answer"
 }
 
@@ -93,6 +90,8 @@ check_dns() {
 
 check_posttls_finger() {
   local domain pattern output
+  # The jq filters join fields with tabs themselves because @tsv would double
+  # the backslashes in these patterns.
   while IFS=$'\t' read -r domain pattern; do
     output=$("$LAB_DIR/posttls-finger.sh" -t30 -c -l dane -P /etc/ssl/certs "$domain" 2>&1) || true
     if grep -Eq -- "$pattern" <<<"$output"; then

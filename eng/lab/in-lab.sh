@@ -21,5 +21,5 @@ if [[ ! -f $resolv_conf ]]; then
 fi
 
 # unshare --mount makes mount propagation private by default, so the bind
-# mount is invisible outside this command and its children.
+# mount affects only this command and its children.
 exec unshare --mount -- /bin/sh -c 'mount --bind "$0" /etc/resolv.conf && exec "$@"' "$resolv_conf" "$@"

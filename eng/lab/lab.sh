@@ -43,7 +43,8 @@ ensure_packages() {
   log "installing missing Debian packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   # A fresh machine may have no package lists yet.
-  apt-get update -q >/dev/null
+  apt-get update -q >/dev/null ||
+    log "apt-get update failed; trying the install with the package lists there are"
   apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null ||
     die "apt-get install failed for: ${missing[*]}"
 }
@@ -69,8 +70,8 @@ count_running() {
   printf '%s %s\n' "$running" "$total"
 }
 
-# Fails when a program outside the lab holds an address and port the lab
-# needs. Port 25 under a wildcard listener is handled by use_smtp_fallback.
+# Fails when a program outside the lab uses an address and port that the
+# lab needs. Port 25 under a wildcard listener is handled by use_smtp_fallback.
 check_port_free() {
   local protocol=$1 address=$2 port=$3 listeners
   if [[ $protocol == tcp ]]; then
@@ -80,16 +81,19 @@ check_port_free() {
   fi
   [[ -z $listeners ]] && return 0
 
-  if grep -Eq "[[:space:]]$address:$port[[:space:]]" <<<"$listeners"; then
-    die "$address:$port/$protocol is already in use: $listeners"
+  local holder
+  holder=$(grep -E "[[:space:]]${address//./\\.}:$port[[:space:]]" <<<"$listeners") || true
+  if [[ -n $holder ]]; then
+    die "$address:$port/$protocol is already in use: $holder"
   fi
   # A dual-stack wildcard shows as *:port. An IPv6-only [::]:port does not
   # block IPv4 addresses.
-  if grep -Eq "[[:space:]](0\.0\.0\.0|\*):$port[[:space:]]" <<<"$listeners"; then
+  holder=$(grep -E "[[:space:]](0\.0\.0\.0|\*):$port[[:space:]]" <<<"$listeners") || true
+  if [[ -n $holder ]]; then
     if [[ $protocol == tcp && $port == "$SMTP_PORT" ]]; then
       return 10
     fi
-    die "a wildcard listener on port $port/$protocol blocks $address:$port: $listeners"
+    die "a wildcard listener on port $port/$protocol blocks $address:$port: $holder"
   fi
 }
 
@@ -98,7 +102,7 @@ check_port_free() {
 # SMTP_FALLBACK_PORT instead, and an nftables rule in the lab's own table
 # rewrites local connections to the MX addresses on port 25 to that port.
 use_smtp_fallback() {
-  log "another program listens on 0.0.0.0:$SMTP_PORT; forwarding the lab's MX addresses to port $SMTP_FALLBACK_PORT with nftables"
+  log "another program listens on 0.0.0.0:$SMTP_PORT, so nftables forwards the lab's MX addresses to port $SMTP_FALLBACK_PORT"
   if ! command -v nft >/dev/null; then
     LAB_PACKAGES+=(nftables)
     ensure_packages
@@ -213,7 +217,7 @@ lab_up() {
   write_lab_env
   write_lab_json
   trap - EXIT
-  log "up: resolver $RESOLVER_ADDRESS port $DNS_PORT; facts in $LAB_ENV and $LAB_JSON"
+  log "up: resolver at $RESOLVER_ADDRESS port $DNS_PORT, facts in $LAB_ENV and $LAB_JSON"
 }
 
 wait_for_tls_servers() {

@@ -1,5 +1,5 @@
 # Paths, the address plan and small helpers shared by the lab scripts.
-# Sourced by lab.sh; it expects LAB_DIR to be set to eng/lab.
+# lab.sh sources this file after setting LAB_DIR to the eng/lab directory.
 
 RUN_DIR="$LAB_DIR/run"
 TLS_DIR="$RUN_DIR/tls"
@@ -24,15 +24,15 @@ SMTP_LISTEN_PORT=$SMTP_PORT
 SMTP_FALLBACK_PORT=10025
 NAT_TABLE=tern_lab
 
-# Address of a second Knot instance that serves no zone and so answers every
-# query with REFUSED. Delegations to it make Unbound return SERVFAIL for the
-# names below them within milliseconds. An address where nothing listens
-# fails the same way, but Unbound 1.17 took about 17 s to give up on it.
+# Address of a second Knot instance that serves no zone and so returns
+# REFUSED for every query. Delegations to it make Unbound return SERVFAIL for
+# the names below them within milliseconds. An address where nothing listens
+# fails the same way, but Unbound 1.17.1 took about 17 s here to give up.
 LAME_NS_ADDRESS=127.53.0.254
 
 # Zone TTL and the signature window of the normally signed zones. The window
 # is relative to the time of `lab.sh up`, so a lab left up longer than
-# SIGNATURE_DAYS goes bogus everywhere; `lab.sh down && lab.sh up` re-signs.
+# SIGNATURE_DAYS goes bogus everywhere. `lab.sh down && lab.sh up` re-signs.
 ZONE_TTL=300
 SIGNATURE_DAYS=30
 
@@ -76,7 +76,7 @@ die() {
 
 # Prints the address of a server from LAB_SERVERS.
 server_address() {
-  local host=$1 entry
+  local host=$1 entry name address
   for entry in "${LAB_SERVERS[@]}"; do
     IFS='|' read -r name address _ <<<"$entry"
     if [[ $name == "$host" ]]; then

@@ -26,7 +26,7 @@ nomx.example|secure|opportunistic-tls|deliver|Untrusted TLS connection establish
 FACTS
 }
 
-# dig expectations, one query each, asked with +dnssec from the lab resolver:
+# dig expectations, one query each, sent with +dnssec to the lab resolver:
 #   zone|name|type|rcode|AD flag|answer RDATA of that type, ";"-separated
 # An empty answer field means the answer section has no record of the type.
 # TLSA data is computed from the certificates made at `up`.

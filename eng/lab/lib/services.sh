@@ -6,8 +6,10 @@
 KNOT_PID="$KNOT_DIR/knot.pid"
 LAME_KNOT_PID="$LAME_KNOT_DIR/knot.pid"
 UNBOUND_PID="$UNBOUND_DIR/unbound.pid"
-# Postfix's own checks want the queue and data directories outside the
-# configuration directory, as /var/spool/postfix is outside /etc/postfix.
+# `postfix start` warns about every file in the configuration directory that
+# root does not own. The postfix user owns most of the queue and data
+# directories, so they are outside it, as /var/spool/postfix is outside
+# /etc/postfix.
 POSTFIX_CONFIG="$POSTFIX_DIR/config"
 POSTFIX_QUEUE="$POSTFIX_DIR/queue"
 POSTFIX_DATA="$POSTFIX_DIR/data"
@@ -16,8 +18,8 @@ POSTFIX_PID="$POSTFIX_QUEUE/pid/master.pid"
 # ---------------------------------------------------------------- Knot DNS
 
 # Writes knot.conf for an instance in directory $1 listening on address $2.
-# Zones come from LAB_ZONES when $3 is "with-zones"; with "no-zones" the
-# instance answers every query with REFUSED.
+# Zones come from LAB_ZONES when $3 is "with-zones". With "no-zones" the
+# instance returns REFUSED for every query.
 write_knot_config() {
   local dir=$1 address=$2 zones=$3
   mkdir -p "$dir/db"
@@ -65,7 +67,7 @@ CONF
   } >"$dir/knot.conf"
 }
 
-# Succeeds when Knot answers with the SOA of every lab zone.
+# Succeeds when Knot returns the SOA of every lab zone.
 knot_serves_all_zones() {
   local entry zone
   for entry in "${LAB_ZONES[@]}"; do
@@ -74,7 +76,7 @@ knot_serves_all_zones() {
   done
 }
 
-lame_knot_refuses() {
+lame_knot_returns_refused() {
   kdig +time=1 +retry=0 "@$LAME_NS_ADDRESS" -p "$DNS_PORT" SOA example. | grep -q 'status: REFUSED'
 }
 
@@ -94,10 +96,10 @@ start_knot() {
     die "Knot does not serve all lab zones after 15 s; see $KNOT_DIR/knot.log"
 
   write_knot_config "$LAME_KNOT_DIR" "$LAME_NS_ADDRESS" no-zones
-  log "starting Knot DNS without zones (answers REFUSED) on $LAME_NS_ADDRESS port $DNS_PORT"
+  log "starting Knot DNS without zones (returns REFUSED) on $LAME_NS_ADDRESS port $DNS_PORT"
   run_knotd "$LAME_KNOT_DIR"
-  wait_until 15 lame_knot_refuses ||
-    die "the Knot instance on $LAME_NS_ADDRESS does not answer REFUSED after 15 s; see $LAME_KNOT_DIR/knot.log"
+  wait_until 15 lame_knot_returns_refused ||
+    die "the Knot instance on $LAME_NS_ADDRESS does not return REFUSED after 15 s; see $LAME_KNOT_DIR/knot.log"
 }
 
 # ----------------------------------------------------------------- Unbound
@@ -131,12 +133,12 @@ server:
     so-reuseport: no
 
     # The private root is the only trust anchor and the only root server.
-    # No auto-trust-anchor-file, so RFC 5011 updates never contact anyone.
+    # Without auto-trust-anchor-file, Unbound makes no RFC 5011 updates.
     trust-anchor-file: "$DNS_DIR/root.ds"
     root-hints: "$UNBOUND_DIR/root.hints"
     module-config: "validator iterator"
     val-log-level: 2
-    # Extended DNS Errors (RFC 8914) say why an answer is SERVFAIL.
+    # Extended DNS Errors (RFC 8914) give the reason for a SERVFAIL.
     ede: yes
     qname-minimisation: yes
     # The lab's name servers are on 127.0.0.0/8, which Unbound skips by default.
@@ -170,7 +172,7 @@ resolver_validates_root() {
 # Prints the master.cf entry of one SMTP listener on its own address with its
 # own certificate chain.
 postfix_listener() {
-  local host=$1 address=$2 port=$3 listen_port=$4
+  local host=$1 address=$2 listen_port=$3
   printf '%s:%s inet n - n - - smtpd\n' "$address" "$listen_port"
   printf '  -o syslog_name=lab-smtpd/%s\n' "$host"
   printf '  -o myhostname=%s\n' "$host"
@@ -217,8 +219,8 @@ write_postfix_config() {
   mkdir -p "$POSTFIX_CONFIG" "$POSTFIX_QUEUE" "$POSTFIX_DATA"
   chown postfix: "$POSTFIX_DATA"
   cat >"$POSTFIX_CONFIG/main.cf" <<CONF
-# Private Postfix instance of the DANE lab. It shares nothing with the
-# system's /etc/postfix and listens only on the addresses in master.cf.
+# Private Postfix instance of the DANE lab. It reads neither main.cf nor
+# master.cf in /etc/postfix and listens only on the addresses in master.cf.
 compatibility_level = 3.6
 queue_directory = $POSTFIX_QUEUE
 # Relative to queue_directory, where master and its children run. master
@@ -277,11 +279,11 @@ postlog    unix-dgram n  -       n       -       1       postlogd
 
 # One SMTP listener per MX host address.
 CONF
-    local entry host address port profile
+    local entry host address port
     for entry in "${LAB_SERVERS[@]}"; do
-      IFS='|' read -r host address port profile _ <<<"$entry"
-      [[ $port == 25 ]] || continue
-      postfix_listener "$host" "$address" "$port" "$SMTP_LISTEN_PORT"
+      IFS='|' read -r host address port _ <<<"$entry"
+      [[ $port == "$SMTP_PORT" ]] || continue
+      postfix_listener "$host" "$address" "$SMTP_LISTEN_PORT"
     done
   } >"$POSTFIX_CONFIG/master.cf"
 }
@@ -307,7 +309,7 @@ start_https_servers() {
   local -a chain_option
   for entry in "${LAB_SERVERS[@]}"; do
     IFS='|' read -r host address port profile _ <<<"$entry"
-    [[ $port == 443 ]] || continue
+    [[ $port == "$HTTPS_PORT" ]] || continue
     chain_option=()
     if [[ $profile == ca ]]; then
       chain_option=(-cert_chain "$TLS_DIR/ca.crt")

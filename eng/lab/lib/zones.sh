@@ -149,8 +149,8 @@ _443._tcp.www TLSA 3 1 1 $old_key
 RECORDS
 }
 
-# The TLSA record matches the server, but the zone is insecure, so RFC 7672
-# section 2.2 says a client must not use it.
+# The TLSA record matches the server, but the zone is insecure, and RFC 7672
+# section 2.2 forbids a client to use insecure TLSA records.
 records_unsigned() {
   cat <<RECORDS
 @ MX 10 mx
@@ -203,7 +203,7 @@ records_insecure_mx() {
 }
 
 # Insecure zone whose TLSA lookups fail: _tcp.mx is delegated to a server
-# that answers REFUSED.
+# that returns REFUSED.
 records_unsigned_hosts() {
   cat <<RECORDS
 mx A $(server_address mx.unsigned-hosts.example)
@@ -212,7 +212,7 @@ RECORDS
 }
 
 # The address of mx is secure, but _tcp.mx is an insecure delegation (no DS)
-# to a server that answers REFUSED, so the TLSA lookup gets SERVFAIL.
+# to a server that returns REFUSED, so the TLSA lookup gets SERVFAIL.
 records_servfail() {
   cat <<RECORDS
 @ MX 10 mx
