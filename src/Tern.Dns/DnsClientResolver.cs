@@ -158,6 +158,8 @@ public sealed class DnsClientResolver : IDnsResolver
 
         if (kind == DnsResponseKind.Failure)
         {
+            // NOTE: a validating resolver answers SERVFAIL for bogus data too. Telling the two apart needs
+            // Extended DNS Errors (RFC 8914), which Tern does not read yet, so SERVFAIL is Indeterminate.
             return responseCode switch
             {
                 DnsResponseCode.ServerFailure => DnsResponse.Failed(DnsFailureKind.ServerFailure, "The resolver answered SERVFAIL."),
