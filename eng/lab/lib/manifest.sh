@@ -114,6 +114,7 @@ write_lab_env() {
 # Facts of the running DANE lab, written by eng/lab/lab.sh up.
 LAB_RESOLVER_ADDRESS=$RESOLVER_ADDRESS
 LAB_RESOLVER_PORT=$DNS_PORT
+LAB_UNBOUND_CONFIG=$UNBOUND_DIR/unbound.conf
 LAB_AUTH_ADDRESS=$AUTH_ADDRESS
 LAB_AUTH_PORT=$DNS_PORT
 LAB_LAME_NS_ADDRESS=$LAME_NS_ADDRESS
@@ -163,6 +164,7 @@ write_lab_json() {
     --arg resolver "$RESOLVER_ADDRESS" --arg auth "$AUTH_ADDRESS" \
     --arg lame "$LAME_NS_ADDRESS" --argjson dnsPort "$DNS_PORT" \
     --arg resolvConf "$RESOLV_CONF" --arg tls "$TLS_DIR" \
+    --arg unboundConfig "$UNBOUND_DIR/unbound.conf" \
     --arg rootDsFile "$DNS_DIR/root.ds" --arg rootDnskeyFile "$DNS_DIR/root.dnskey" \
     --arg rootDs "$(cat "$DNS_DIR/root.ds")" \
     --arg smtpListenPort "$SMTP_LISTEN_PORT" \
@@ -180,7 +182,7 @@ write_lab_json() {
       })) as $checkList
     | ($https | rows | map({host: .[0], tlsaName: .[1], verified: (.[2] == "true")})) as $httpsList
     | {
-        resolver: {address: $resolver, port: $dnsPort},
+        resolver: {address: $resolver, port: $dnsPort, unboundConfig: $unboundConfig},
         authoritative: {address: $auth, port: $dnsPort},
         lameNameServer: {address: $lame, port: $dnsPort},
         resolvConf: $resolvConf,
