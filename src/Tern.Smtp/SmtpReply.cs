@@ -117,8 +117,8 @@ public sealed class SmtpReply
     }
 
     // RFC 3463 section 2: status-code = class "." subject "." detail, where class is 2, 4 or 5,
-    // subject is 1 to 3 digits and detail is 1 to 3 digits. RFC 2034 section 3 ties the class to the
-    // first digit of the reply code.
+    // subject is 1 to 3 digits and detail is 1 to 3 digits. The class must agree with the reply code,
+    // because both state success, transient failure or permanent failure.
     private static void ValidateEnhancedStatusCode(int code, string enhancedStatusCode)
     {
         var parts = enhancedStatusCode.Split('.');

@@ -270,7 +270,7 @@ public sealed class CommandTests
         await using var harness = SessionHarness.Start();
         await harness.GreetAsync();
 
-        // The chunk holds a complete command; it must be skipped, not run.
+        // The chunk contains a complete command, which must be skipped, not run.
         var chunk = "QUIT\r\n";
         await harness.Client.SendAsync($"BDAT {chunk.Length}\r\n{chunk}NOOP\r\n");
 
@@ -368,7 +368,7 @@ public sealed class CommandTests
     }
 
     [Fact]
-    public async Task Bdat_CrAtChunkEnd_JoinedWithNextChunk()
+    public async Task Bdat_CrlfAcrossChunks_Accepted()
     {
         await using var harness = SessionHarness.Start();
         await harness.GreetAsync();

@@ -40,6 +40,17 @@ public sealed class EnvelopeTests
     }
 
     [Fact]
+    public async Task Rcpt_HandlerPositiveReply_RecipientAdded()
+    {
+        await using var harness = SessionHarness.Start();
+        await harness.GreetAsync();
+        await harness.Client.CommandAsync("MAIL FROM:<a@example.org>");
+
+        Assert.Equal("251 2.1.5 User not local; will forward", (await harness.Client.CommandAsync("RCPT TO:<forwarded@example.net>")).First);
+        Assert.Equal(354, (await harness.Client.CommandAsync("DATA")).Code);
+    }
+
+    [Fact]
     public async Task SmtpUtf8_Transaction_StoredWithUtf8Protocol()
     {
         await using var harness = SessionHarness.Start();

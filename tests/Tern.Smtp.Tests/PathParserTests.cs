@@ -163,7 +163,7 @@ public sealed class PathParserTests
     }
 
     [Fact]
-    public void Mailbox_Equality_DomainIgnoresCaseLocalPartDoesNot()
+    public void Mailbox_Equality_DomainCaseInsensitive()
     {
         var mailbox = new Mailbox("User", "Example.NET");
 

@@ -27,7 +27,7 @@ public sealed class StartTlsTests
     }
 
     [Fact]
-    public async Task StartTls_MailWithoutNewEhlo_Gets503AndEhloLacksStartTls()
+    public async Task StartTls_MailWithoutNewEhlo_Gets503()
     {
         await using var harness = SessionHarness.Start();
         await harness.GreetAsync();

@@ -69,7 +69,7 @@ public abstract class TransactionTests
     }
 
     [Fact]
-    public async Task Pipelining_WholeTransactionInOneWrite_RepliesInOrder()
+    public async Task Pipelining_OneWrite_RepliesInOrder()
     {
         await using var harness = SessionHarness.Start();
         await harness.GreetAsync(UseTls);

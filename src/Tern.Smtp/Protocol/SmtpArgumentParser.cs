@@ -36,8 +36,8 @@ internal static class SmtpArgumentParser
         {
             if (keyword.Equals("SIZE", StringComparison.OrdinalIgnoreCase))
             {
-                // RFC 1870 section 3: size-value = 1*20DIGIT. Twenty digits can exceed a long; such a
-                // size is over any limit rather than a syntax error.
+                // RFC 1870: size-value = 1*20DIGIT. Twenty digits can exceed a long, and such a size is
+                // over any limit rather than a syntax error.
                 if (size is not null || sizeOverflow || value is null || value.Length > 20 || !value.All(char.IsAsciiDigit))
                 {
                     return InvalidParameter("SIZE");
@@ -313,8 +313,8 @@ internal static class SmtpArgumentParser
     private static SmtpReply UnknownParameter(string keyword)
     {
         // The keyword comes from the client: keep the reply short and printable.
-        var shown = keyword.Length > 32 || !Ascii.IsValid(keyword) ? "parameter" : keyword;
-        return new SmtpReply(555, "5.5.4", $"Unsupported parameter {shown}");
+        var printableKeyword = keyword.Length > 32 || !Ascii.IsValid(keyword) ? "parameter" : keyword;
+        return new SmtpReply(555, "5.5.4", $"Unsupported parameter {printableKeyword}");
     }
 
     /// <summary>

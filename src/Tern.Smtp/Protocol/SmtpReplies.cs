@@ -12,7 +12,7 @@ internal static class SmtpReplies
     public static readonly SmtpReply Bye = new(221, "2.0.0", "Bye");
     public static readonly SmtpReply ReadyToStartTls = new(220, "2.0.0", "Ready to start TLS");
 
-    // RFC 5321 section 3.5.3: 252 neither confirms nor denies the address. A precise answer would let
+    // RFC 5321 section 3.5.3: 252 neither confirms nor denies the address. A precise reply would let
     // clients harvest addresses, so VRFY never gives one.
     public static readonly SmtpReply CannotVerify = new(252, "2.5.0", "Address not verified; send the message and delivery will be attempted");
 
@@ -51,23 +51,24 @@ internal static class SmtpReplies
     public static readonly SmtpReply TlsAlreadyActive = new(503, "5.5.1", "TLS already active");
     public static readonly SmtpReply TlsInTransaction = new(503, "5.5.1", "STARTTLS is not allowed during a mail transaction");
 
-    // RFC 5321 section 3.3 allows 503 or 554 for DATA without an accepted recipient. 554 "no valid
-    // recipients" tells a pipelining client that its RCPTs failed rather than that it sent DATA too early.
+    // RFC 5321 section 3.3 allows 503 or 554 for DATA without an accepted recipient. With 554 "no valid
+    // recipients" a pipelining client learns that its RCPTs failed, not that it sent DATA too early.
     // BDAT gets the same reply.
     public static readonly SmtpReply NoValidRecipients = new(554, "5.5.1", "No valid recipients");
 
-    // RFC 3207 section 4: a server that requires TLS answers other commands with 530 until STARTTLS.
+    // RFC 3207: a server that requires TLS replies 530 to mail commands until STARTTLS.
     public static readonly SmtpReply StartTlsRequired = new(530, "5.7.0", "Must issue a STARTTLS command first");
 
-    // RFC 5321 section 4.5.3.1.10: 452 asks the client to send the remaining recipients in a later transaction.
+    // RFC 5321 section 4.5.3.1.10: with 452 the client sends the remaining recipients in a later transaction.
     public static readonly SmtpReply TooManyRecipients = new(452, "4.5.3", "Too many recipients");
 
-    // RFC 1870 section 6.1: a declared or actual size over the limit gets 552.
+    // RFC 1870: a declared or actual size over the limit gets 552.
     public static readonly SmtpReply SizeExceeded = new(552, "5.3.4", "Declared SIZE exceeds the maximum message size");
     public static readonly SmtpReply MessageTooBig = new(552, "5.3.4", "Message too big");
 
-    // RFC 5321 section 2.3.8 allows only CRLF as a line ending. Taking a bare LF or CR as one lets a
-    // client smuggle a second message past a filter that sees only one, so the whole message is rejected.
+    // RFC 5321 section 2.3.8 allows only CRLF as a line ending. A server that took a bare LF or CR as one
+    // would let a client smuggle a second message past a relay that reads only one, so the whole
+    // message is rejected.
     public static readonly SmtpReply MessageBareLineEnding = new(550, "5.5.2", "Message contains bare CR or LF; lines end with CRLF");
 
     // RFC 5321 section 4.5.3.1.6 limits a text line to 1000 octets including CRLF. The fault is in the

@@ -9,7 +9,7 @@ internal sealed partial class SmtpConnection
     // The open mail transaction: null before MAIL and after the message, RSET, EHLO or STARTTLS.
     private SmtpEnvelope? _envelope;
 
-    // RFC 3207 section 4: a server that requires TLS answers mail commands with 530 until STARTTLS.
+    // RFC 3207: a server that requires TLS replies 530 to mail commands until STARTTLS.
     private bool TlsRequired => _context.Mode == SmtpListenerMode.Submission && !_context.IsTls;
 
     private async ValueTask HandleHelloAsync(string argument, bool extended)
@@ -106,14 +106,15 @@ internal sealed partial class SmtpConnection
             return;
         }
 
-        if (rejection is not null)
+        // A handler may accept with its own positive reply, such as 251 for a forwarded address.
+        if (rejection is { IsPositive: false })
         {
             Reply(rejection);
             return;
         }
 
         _envelope.AddRecipient(recipient);
-        Reply(SmtpReplies.RecipientOk);
+        Reply(rejection ?? SmtpReplies.RecipientOk);
     }
 
     private async ValueTask HandleRsetAsync(string argument)

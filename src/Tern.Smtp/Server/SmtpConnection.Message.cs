@@ -21,7 +21,7 @@ internal sealed partial class SmtpConnection
         var rejection = CheckReadyForContent();
         if (rejection is null && _chunkedMessage is not null)
         {
-            // RFC 3030 section 2: DATA and BDAT cannot be mixed in one transaction.
+            // RFC 3030: DATA and BDAT cannot be mixed in one transaction.
             rejection = SmtpReplies.DataAfterBdat;
         }
 
@@ -64,7 +64,8 @@ internal sealed partial class SmtpConnection
 
     private async ValueTask<bool> HandleBdatAsync(string argument)
     {
-        // RFC 3030 section 2: bdat-cmd = "BDAT" SP chunk-size [ SP end-marker ], chunk-size = 1*DIGIT.
+        // RFC 3030: bdat-cmd = "BDAT" SP chunk-size [ SP end-marker ], chunk-size = 1*DIGIT. More than
+        // 18 digits could overflow a long, and no client sends a chunk of an exabyte.
         var parts = argument.Split(' ');
         if (parts[0].Length is 0 or > 18 || !parts[0].All(char.IsAsciiDigit))
         {
@@ -118,8 +119,8 @@ internal sealed partial class SmtpConnection
             body.Complete();
         }
 
-        // RFC 3030 section 2: after an error reply to a chunk the transaction has failed; chunks the
-        // client pipelined after it find no transaction and get 503.
+        // RFC 3030: after an error reply to a chunk the transaction has failed. Chunks that the client
+        // pipelined after it find no transaction, so they are read, dropped and get 503.
         if (body.Rejection is not null || body.StoreError is not null)
         {
             await CommitAsync(message, envelope, body);

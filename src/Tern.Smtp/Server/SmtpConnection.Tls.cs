@@ -38,7 +38,7 @@ internal sealed partial class SmtpConnection
 
         // Whatever the client sent after STARTTLS arrived in plaintext and could have been injected by a
         // man in the middle, so it is dropped, never executed as if it had come over TLS. A conforming
-        // client sends nothing before the handshake, because RFC 2920 makes STARTTLS end a pipelined group.
+        // client waits for the 220 reply and then starts the handshake, so it loses nothing.
         var discarded = _reader.DiscardBufferedInput();
         if (discarded > 0)
         {
@@ -51,8 +51,8 @@ internal sealed partial class SmtpConnection
             return false;
         }
 
-        // RFC 3207 section 4.2: the server forgets everything it learned from the client before TLS,
-        // so the client must send EHLO again.
+        // RFC 3207 section 4.2: the server discards what it learned from the client before TLS, so the
+        // client must send EHLO again.
         _context.HeloName = null;
         _context.IsExtendedHello = false;
         await AbortTransactionAsync();

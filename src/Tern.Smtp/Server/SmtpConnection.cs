@@ -86,7 +86,7 @@ internal sealed partial class SmtpConnection : IAsyncDisposable
 
     private async Task RunSessionAsync()
     {
-        // RFC 8314 section 3.3: with implicit TLS the handshake comes first and the greeting follows it.
+        // RFC 8314: with implicit TLS the handshake comes first and the greeting follows it.
         if (_context.Mode == SmtpListenerMode.ImplicitTls && !await StartTlsHandshakeAsync())
         {
             return;
@@ -104,8 +104,8 @@ internal sealed partial class SmtpConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Reads and answers one command; returns false when the session ends.</summary>
-    private async Task<bool> ProcessNextCommandAsync()
+    /// <summary>Reads one command and queues its reply; returns false when the session ends.</summary>
+    private async ValueTask<bool> ProcessNextCommandAsync()
     {
         // A large pipelined group must not make the pending replies grow without bound.
         if (_writer.PendingLength > SmtpReplyWriter.FlushThreshold)
@@ -158,7 +158,7 @@ internal sealed partial class SmtpConnection : IAsyncDisposable
         }
     }
 
-    private async Task<bool> DispatchAsync()
+    private async ValueTask<bool> DispatchAsync()
     {
         var line = _reader.Line;
         var space = line.IndexOf((byte)' ');
@@ -225,7 +225,11 @@ internal sealed partial class SmtpConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Queues a reply; error replies are counted and logged with the command they answer.</summary>
+    /// <summary>Queues a reply. Error replies are counted and logged with the name of their command.</summary>
+    /// <remarks>
+    /// TODO: close a session after many error replies. Until then an abusive client can add one log line
+    /// per rejected command for as long as it stays connected.
+    /// </remarks>
     private void Reply(SmtpReply reply)
     {
         _writer.Append(reply);

@@ -5,7 +5,7 @@ namespace Tern.Smtp.Server;
 /// <summary>The outcome of reading one command line.</summary>
 internal enum CommandLineStatus
 {
-    /// <summary>A complete line; <see cref="SmtpInputReader.Line"/> holds it without the CRLF.</summary>
+    /// <summary>A complete line, which <see cref="SmtpInputReader.Line"/> returns without the CRLF.</summary>
     Line,
 
     /// <summary>The line exceeded 512 octets; it has been skipped up to and including its CRLF.</summary>

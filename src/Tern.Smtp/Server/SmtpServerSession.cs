@@ -10,7 +10,7 @@ namespace Tern.Smtp.Server;
 /// <summary>
 /// Runs the server side of SMTP sessions (RFC 5321 with PIPELINING, SIZE, 8BITMIME, ENHANCEDSTATUSCODES,
 /// SMTPUTF8, CHUNKING and STARTTLS) over any <see cref="Stream"/>. One instance serves one listener:
-/// it holds the validated options and can run many connections at once, each in its own
+/// it keeps the validated options and can run many connections at once, each in its own
 /// <see cref="RunAsync"/> call.
 /// </summary>
 public sealed class SmtpServerSession
@@ -77,7 +77,7 @@ public sealed class SmtpServerSession
     /// The session updates it as the client greets, starts TLS and authenticates.
     /// </param>
     /// <param name="cancellationToken">
-    /// Server shutdown. A session waiting for a command replies 421 4.3.2 at once; a session receiving a
+    /// Server shutdown. A session waiting for a command replies 421 4.3.2 at once. A session receiving a
     /// message finishes it first and replies 421 4.3.2 before the next command. The token is passed to
     /// <see cref="ISmtpMessageHandler.CheckRecipientAsync"/> and <see cref="ISmtpMessageHandler.BeginMessageAsync"/>,
     /// but not to the content writes or <see cref="IIncomingMessage.CommitAsync"/> of a message in progress.

@@ -6,7 +6,8 @@ namespace Tern.Smtp.Tests.Infrastructure;
 
 /// <summary>
 /// A message handler that keeps committed messages in memory. Recipients whose local part is "unknown"
-/// get 550 5.1.1, and recipients at "elsewhere.example" get 550 5.7.1 for relaying; all others are accepted.
+/// get 550 5.1.1, those at "elsewhere.example" get 550 5.7.1 for relaying, and "forwarded" is accepted
+/// with 251. All others are accepted with the session's own reply.
 /// </summary>
 internal sealed class MemoryMessageHandler : ISmtpMessageHandler
 {
@@ -16,6 +17,7 @@ internal sealed class MemoryMessageHandler : ISmtpMessageHandler
 
     public static readonly SmtpReply UnknownUser = new(550, "5.1.1", "Mailbox unknown");
     public static readonly SmtpReply RelayDenied = new(550, "5.7.1", "Relay access denied");
+    public static readonly SmtpReply Forwarded = new(251, "2.1.5", "User not local; will forward");
 
     /// <summary>When set, CommitAsync throws an IOException, as a full disk would.</summary>
     public bool FailCommit { get; set; }
@@ -41,6 +43,11 @@ internal sealed class MemoryMessageHandler : ISmtpMessageHandler
         if (recipient.LocalPart == "unknown")
         {
             return ValueTask.FromResult<SmtpReply?>(UnknownUser);
+        }
+
+        if (recipient.LocalPart == "forwarded")
+        {
+            return ValueTask.FromResult<SmtpReply?>(Forwarded);
         }
 
         if (string.Equals(recipient.Domain, "elsewhere.example", StringComparison.OrdinalIgnoreCase))
