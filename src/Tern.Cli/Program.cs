@@ -26,6 +26,8 @@ internal static class Program
             return ExitCodes.Usage;
         }
 
-        return await parseResult.InvokeAsync();
+        // serve handles SIGINT and SIGTERM itself and stops in order; the library's default would
+        // end the process two seconds after the signal, cutting open sessions short.
+        return await parseResult.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
     }
 }

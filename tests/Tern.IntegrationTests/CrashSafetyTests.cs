@@ -7,6 +7,8 @@ namespace Tern.IntegrationTests;
 /// <summary>SIGKILL during a stream of messages: every message that got a 250 must survive the restart.</summary>
 public sealed partial class CrashSafetyTests
 {
+    private static readonly string Body = string.Concat(Enumerable.Repeat(new string('x', 78) + "\r\n", 25));
+
     [Fact]
     public async Task Kill_WhileReceiving_KeepsEveryAcceptedMessage()
     {
@@ -54,7 +56,7 @@ public sealed partial class CrashSafetyTests
                 await wire.CommandAsync("MAIL FROM:<sender@example.net>");
                 await wire.CommandAsync("RCPT TO:<crash@localhost>");
                 await wire.CommandAsync("DATA");
-                await wire.SendAsync($"Subject: crash {sender}-{i}\r\n\r\n{new string('x', 2000)}\r\n.\r\n");
+                await wire.SendAsync($"Subject: crash {sender}-{i}\r\n\r\n{Body}.\r\n");
                 var reply = await wire.ReadReplyAsync();
                 var match = QueuedAs().Match(reply.Text);
                 if (reply.Code == 250 && match.Success)

@@ -36,6 +36,9 @@ internal sealed class TernServer : IAsyncDisposable
 
     public string ConfigFile => Path.Combine(DataDirectory, "tern.json");
 
+    /// <summary>The certificate the server generated on first start.</summary>
+    public string SelfSignedCertificatePath => Path.Combine(DataDirectory, "data", "tls", "self-signed.crt");
+
     public int? ExitCode => _process is { HasExited: true } ? _process.ExitCode : null;
 
     /// <summary>Everything the process wrote to standard output and standard error so far.</summary>
