@@ -309,7 +309,7 @@ public sealed class CommandTests
     }
 
     [Fact]
-    public async Task Bdat_BadEndMarker_ChunkSkippedAnd501()
+    public async Task Bdat_BadEndMarker_TransactionFails()
     {
         await using var harness = SessionHarness.Start();
         await harness.GreetAsync();
@@ -320,6 +320,7 @@ public sealed class CommandTests
 
         Assert.StartsWith("501 5.5.4 ", (await harness.Client.ReadReplyAsync()).First, StringComparison.Ordinal);
         Assert.Equal("250 2.0.0 Ok", (await harness.Client.CommandAsync("NOOP")).First);
+        Assert.StartsWith("503 5.5.1 ", (await harness.Client.CommandAsync("RCPT TO:<b@example.net>")).First, StringComparison.Ordinal);
     }
 
     [Theory]

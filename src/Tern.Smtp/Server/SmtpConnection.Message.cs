@@ -52,7 +52,7 @@ internal sealed partial class SmtpConnection
             }
 
             body.Complete();
-            await CommitAsync(message, envelope, body);
+            await CompleteMessageAsync(message, envelope, body);
             return true;
         }
         finally
@@ -64,30 +64,16 @@ internal sealed partial class SmtpConnection
 
     private async ValueTask<bool> HandleBdatAsync(string argument)
     {
-        // RFC 3030: bdat-cmd = "BDAT" SP chunk-size [ SP end-marker ], chunk-size = 1*DIGIT. More than
-        // 18 digits could overflow a long, and no client sends a chunk of an exabyte.
-        var parts = argument.Split(' ');
-        if (parts[0].Length is 0 or > 18 || !parts[0].All(char.IsAsciiDigit))
+        if (!TryParseBdatArgument(argument, out var size, out var last, out var syntaxError))
         {
             return await RejectBdatSizeAsync();
         }
 
-        var size = long.Parse(parts[0], CultureInfo.InvariantCulture);
-        var last = parts.Length == 2 && parts[1].Equals("LAST", StringComparison.OrdinalIgnoreCase);
-        var rejection = parts.Length > 2 || (parts.Length == 2 && !last) ? SmtpReplies.BdatSyntax : CheckReadyForContent();
-
-        // The chunk follows the command whatever the reply; it is read and dropped, never taken as commands.
         _readTimeout = _options.DataTimeout;
+        var rejection = syntaxError ?? CheckReadyForContent();
         if (rejection is not null)
         {
-            if (!await _reader.ReadChunkAsync(size, body: null))
-            {
-                Log.ConnectionLost(_logger, _context.SessionId, _context.RemoteEndPoint, null);
-                return false;
-            }
-
-            Reply(rejection);
-            return true;
+            return await SkipChunkAsync(size, rejection);
         }
 
         var envelope = _envelope!;
@@ -96,10 +82,7 @@ internal sealed partial class SmtpConnection
             var opened = await BeginMessageAsync(envelope, replyOnFailure: false);
             if (opened is null)
             {
-                var complete = await _reader.ReadChunkAsync(size, body: null);
-                Reply(SmtpReplies.StorageFailed);
-                await AbortTransactionAsync();
-                return complete;
+                return await SkipChunkAsync(size, SmtpReplies.StorageFailed);
             }
 
             _chunkedMessage = opened;
@@ -119,22 +102,54 @@ internal sealed partial class SmtpConnection
             body.Complete();
         }
 
-        // RFC 3030: after an error reply to a chunk the transaction has failed. Chunks that the client
-        // pipelined after it find no transaction, so they are read, dropped and get 503.
-        if (body.Rejection is not null || body.StoreError is not null)
-        {
-            await CommitAsync(message, envelope, body);
-            await AbortTransactionAsync();
-            return true;
-        }
-
-        if (!last)
+        var failed = body.Rejection is not null || body.StoreError is not null;
+        if (!last && !failed)
         {
             Reply(new SmtpReply(250, "2.0.0", size.ToString(CultureInfo.InvariantCulture) + " octets received"));
             return true;
         }
 
-        await CommitAsync(message, envelope, body);
+        await CompleteMessageAsync(message, envelope, body);
+        await AbortTransactionAsync();
+        return true;
+    }
+
+    // RFC 3030: bdat-cmd = "BDAT" SP chunk-size [ SP end-marker ], chunk-size = 1*DIGIT. Returns false
+    // when the size is unreadable. More than 18 digits could overflow a long, and no real chunk is an
+    // exabyte. A readable size with a bad end marker sets the 501 reply in syntaxError.
+    private static bool TryParseBdatArgument(string argument, out long size, out bool last, out SmtpReply? syntaxError)
+    {
+        size = 0;
+        last = false;
+        syntaxError = null;
+        var parts = argument.Split(' ');
+        if (parts[0].Length is 0 or > 18 || !parts[0].All(char.IsAsciiDigit))
+        {
+            return false;
+        }
+
+        size = long.Parse(parts[0], CultureInfo.InvariantCulture);
+        last = parts.Length == 2 && parts[1].Equals("LAST", StringComparison.OrdinalIgnoreCase);
+        if (parts.Length > 2 || (parts.Length == 2 && !last))
+        {
+            syntaxError = SmtpReplies.BdatSyntax;
+        }
+
+        return true;
+    }
+
+    // The chunk follows its command whatever the reply, so it is read and dropped, never taken as
+    // commands. RFC 3030: after an error reply to a chunk the transaction has failed, so chunks that
+    // the client pipelined after it find no transaction and get 503.
+    private async ValueTask<bool> SkipChunkAsync(long size, SmtpReply rejection)
+    {
+        if (!await _reader.ReadChunkAsync(size, body: null))
+        {
+            Log.ConnectionLost(_logger, _context.SessionId, _context.RemoteEndPoint, null);
+            return false;
+        }
+
+        Reply(rejection);
         await AbortTransactionAsync();
         return true;
     }
@@ -198,7 +213,7 @@ internal sealed partial class SmtpConnection
     /// Replies to the end of the content: the first failed check, 451 when storing failed, or 250 once
     /// <see cref="IIncomingMessage.CommitAsync"/> has returned and the message is durable.
     /// </summary>
-    private async ValueTask CommitAsync(IIncomingMessage message, SmtpEnvelope envelope, MessageBodyWriter body)
+    private async ValueTask CompleteMessageAsync(IIncomingMessage message, SmtpEnvelope envelope, MessageBodyWriter body)
     {
         if (body.Rejection is { } rejection)
         {
