@@ -25,9 +25,6 @@ internal sealed class MemoryMessageHandler : ISmtpMessageHandler
     /// <summary>When set, CheckRecipientAsync throws.</summary>
     public bool FailRecipientCheck { get; set; }
 
-    /// <summary>Runs inside CommitAsync before the message is stored; tests use it to act mid-commit.</summary>
-    public Func<Task>? OnCommit { get; set; }
-
     public IReadOnlyList<StoredMessage> Messages => [.. _messages];
 
     /// <summary>How many begun messages were disposed without a commit.</summary>
@@ -73,13 +70,8 @@ internal sealed class MemoryMessageHandler : ISmtpMessageHandler
 
         public Stream Content => _content;
 
-        public async ValueTask<string> CommitAsync(CancellationToken cancellationToken)
+        public ValueTask<string> CommitAsync(CancellationToken cancellationToken)
         {
-            if (handler.OnCommit is { } onCommit)
-            {
-                await onCommit();
-            }
-
             if (handler.FailCommit)
             {
                 throw new IOException("disk full");
@@ -87,7 +79,7 @@ internal sealed class MemoryMessageHandler : ISmtpMessageHandler
 
             _committed = true;
             handler._messages.Enqueue(new StoredMessage(id, envelope, session.TlsProtocol is not null, _content.ToArray()));
-            return id;
+            return ValueTask.FromResult(id);
         }
 
         public ValueTask DisposeAsync()
