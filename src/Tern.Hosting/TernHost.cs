@@ -69,6 +69,7 @@ public sealed class TernHost
         var agent = new LocalDeliveryAgent(CreateLocalDeliveryOptions(dataDirectory), _loggerFactory, _timeProvider);
         using var runner = new QueueRunner(store, agent, new QueueRunnerOptions(), _timeProvider, _loggerFactory.CreateLogger<QueueRunner>());
 
+        using var flushSignal = new QueueFlushSignal(dataDirectory, runner.Notify);
         var policy = new LocalRecipientPolicy(_options);
         var handler = new QueueingMessageHandler(store, policy, runner.Notify, _timeProvider);
         var limiter = new ConnectionLimiter(_options.Limits.MaxConnections, _options.Limits.MaxConnectionsPerClient);

@@ -1,11 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Tern.Hosting;
 using Tern.Queue;
 
 namespace Tern.Cli.Commands;
 
-/// <summary><c>tern queue list</c> and <c>tern queue show</c>: read the queue of a running or stopped server.</summary>
+/// <summary><c>tern queue</c>: list, show, delete, hold, release and flush messages of a running or stopped server.</summary>
 internal static class QueueCommands
 {
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
@@ -27,8 +28,112 @@ internal static class QueueCommands
         show.SetAction((parseResult, cancellationToken) => ShowAsync(parseResult, showConfig, idArgument, showJson, cancellationToken));
         queue.Add(show);
 
+        queue.Add(CreateChangeCommand("delete", "Delete a message from the queue without delivering it or bouncing it.", DeleteAsync));
+        queue.Add(CreateChangeCommand("hold", "Hold a message: the queue runner leaves it alone until it is released.", HoldAsync));
+        queue.Add(CreateChangeCommand("release", "Release a held message and make its unfinished recipients due now.", ReleaseAsync));
+
+        var flushConfig = ConfigOption.Create();
+        var flush = new Command("flush", "Make every deferred recipient due now and wake the queue runner of the running server.") { flushConfig };
+        flush.SetAction((parseResult, cancellationToken) => FlushAsync(parseResult, flushConfig, cancellationToken));
+        queue.Add(flush);
+
         return queue;
     }
+
+    private static Command CreateChangeCommand(string name, string description, Func<FileQueueStore, QueueEntry, CancellationToken, Task<string>> change)
+    {
+        var config = ConfigOption.Create();
+        var idArgument = new Argument<string>("ID") { Description = "Queue id, as shown by 'tern queue list'" };
+        var command = new Command(name, description) { config, idArgument };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var options = ConfigOption.Load(parseResult, config);
+            if (options is null)
+            {
+                return ExitCodes.Usage;
+            }
+
+            var text = parseResult.GetValue(idArgument)!;
+            if (!QueueId.TryParse(text, out var id))
+            {
+                await Console.Error.WriteLineAsync($"tern: '{text}' is not a queue id; copy one from 'tern queue list'");
+                return ExitCodes.Usage;
+            }
+
+            var dataDirectory = Path.GetFullPath(options.DataDirectory);
+            using var store = FileQueueStore.OpenShared(dataDirectory);
+            var entry = await store.GetAsync(id, cancellationToken);
+            if (entry is null)
+            {
+                await Console.Error.WriteLineAsync($"tern: queue id {text} not found (delivered, deleted or never queued)");
+                return ExitCodes.Failure;
+            }
+
+            Console.WriteLine(await change(store, entry, cancellationToken));
+            QueueFlushSignal.Send(dataDirectory);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static async Task<string> DeleteAsync(FileQueueStore store, QueueEntry entry, CancellationToken cancellationToken)
+    {
+        var deleted = await store.DeleteAsync(entry.Id, cancellationToken);
+        return deleted ? $"{entry.Id}: deleted" : $"{entry.Id}: already gone";
+    }
+
+    private static async Task<string> HoldAsync(FileQueueStore store, QueueEntry entry, CancellationToken cancellationToken)
+    {
+        await store.UpdateAsync(entry with { Held = true }, cancellationToken);
+        return $"{entry.Id}: held";
+    }
+
+    private static async Task<string> ReleaseAsync(FileQueueStore store, QueueEntry entry, CancellationToken cancellationToken)
+    {
+        await store.UpdateAsync(MakeDue(entry) with { Held = false }, cancellationToken);
+        return $"{entry.Id}: released";
+    }
+
+    private static async Task<int> FlushAsync(ParseResult parseResult, Option<FileInfo?> config, CancellationToken cancellationToken)
+    {
+        var options = ConfigOption.Load(parseResult, config);
+        if (options is null)
+        {
+            return ExitCodes.Usage;
+        }
+
+        var dataDirectory = Path.GetFullPath(options.DataDirectory);
+        using var store = FileQueueStore.OpenShared(dataDirectory);
+        var count = 0;
+        await foreach (var entry in store.ListAsync(cancellationToken))
+        {
+            if (entry.Held || !entry.Recipients.Any(recipient => recipient.State == RecipientState.Deferred))
+            {
+                continue;
+            }
+
+            try
+            {
+                await store.UpdateAsync(MakeDue(entry), cancellationToken);
+                count++;
+            }
+            catch (KeyNotFoundException)
+            {
+                // Delivered while we looked: nothing to flush.
+            }
+        }
+
+        QueueFlushSignal.Send(dataDirectory);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{count} deferred messages made due; queue runner notified"));
+        return ExitCodes.Success;
+    }
+
+    // NOTE: the running server may record a delivery result for the same entry at the same moment;
+    // the later write wins, so a flush or release can be undone by an attempt that was already running.
+    private static QueueEntry MakeDue(QueueEntry entry) => entry with
+    {
+        Recipients = [.. entry.Recipients.Select(recipient => recipient.State == RecipientState.Deferred ? recipient with { NextAttemptAt = null } : recipient)],
+    };
 
     private static async Task<int> ListAsync(ParseResult parseResult, Option<FileInfo?> config, Option<bool> json, CancellationToken cancellationToken)
     {

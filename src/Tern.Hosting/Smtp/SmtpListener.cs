@@ -14,9 +14,8 @@ internal sealed class SmtpListener : IAsyncDisposable
 {
     private readonly IPEndPoint _endPoint;
     private readonly SmtpServerOptions _sessionOptions;
-    private readonly ISmtpMessageHandler _handler;
+    private readonly SmtpServerSession _server;
     private readonly ConnectionLimiter _limiter;
-    private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly Socket _socket;
     private readonly Lock _sessionsLock = new();
@@ -26,9 +25,10 @@ internal sealed class SmtpListener : IAsyncDisposable
     {
         _endPoint = endPoint;
         _sessionOptions = sessionOptions;
-        _handler = handler;
+
+        // One server object per listener: it holds the TLS certificate context and serves every connection.
+        _server = new SmtpServerSession(sessionOptions, handler, loggerFactory.CreateLogger<SmtpServerSession>());
         _limiter = limiter;
-        _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<SmtpListener>();
         _socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
     }
@@ -137,8 +137,7 @@ internal sealed class SmtpListener : IAsyncDisposable
         {
             await using var stream = new NetworkStream(client, ownsSocket: true);
             var context = new SmtpSessionContext(sessionId, remote, local, _sessionOptions.Mode);
-            var session = new SmtpServerSession(_sessionOptions, _handler, _loggerFactory.CreateLogger<SmtpServerSession>());
-            await session.RunAsync(stream, context, stopSessions);
+            await _server.RunAsync(stream, context, stopSessions);
         }
         catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
