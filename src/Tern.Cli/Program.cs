@@ -12,6 +12,8 @@ internal static class Program
         {
             ServeCommand.Create(),
             QueueCommands.Create(),
+            DaneCheckCommand.Create(),
+            TlsaCommand.Create(),
         };
 
         var parseResult = root.Parse(args);
