@@ -63,4 +63,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 3108, Level = LogLevel.Error,
         Message = "{QueueId}: failed to read the queue entry; delivery skipped until the next scan")]
     public static partial void EntryReadFailed(ILogger logger, QueueId queueId, Exception exception);
+
+    [LoggerMessage(EventId = 3109, Level = LogLevel.Error,
+        Message = "{QueueId}: failed to queue the delivery status notification for {RecipientCount} bounced recipients; the sender gets none")]
+    public static partial void BounceNotificationFailed(ILogger logger, QueueId queueId, int recipientCount, Exception exception);
 }

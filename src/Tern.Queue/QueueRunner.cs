@@ -21,6 +21,7 @@ public sealed class QueueRunner : IDisposable
     private readonly QueueRunnerOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly IBounceNotifier? _bounceNotifier;
     private readonly SemaphoreSlim _deliverySlots;
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
@@ -28,7 +29,19 @@ public sealed class QueueRunner : IDisposable
     private readonly ConcurrentDictionary<QueueId, bool> _inDelivery = new();
     private readonly ConcurrentDictionary<Task, bool> _deliveries = new();
 
-    public QueueRunner(IQueueStore store, IDeliveryAgent agent, QueueRunnerOptions options, TimeProvider? timeProvider = null, ILogger<QueueRunner>? logger = null)
+    /// <param name="store">The queue.</param>
+    /// <param name="agent">Delivers the due recipients of each entry.</param>
+    /// <param name="options">Scheduling settings; validated here.</param>
+    /// <param name="timeProvider">The clock; the system clock when null.</param>
+    /// <param name="logger">The logger; none when null.</param>
+    /// <param name="bounceNotifier">Sends delivery status notifications for bounced recipients; none are sent when null.</param>
+    public QueueRunner(
+        IQueueStore store,
+        IDeliveryAgent agent,
+        QueueRunnerOptions options,
+        TimeProvider? timeProvider = null,
+        ILogger<QueueRunner>? logger = null,
+        IBounceNotifier? bounceNotifier = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(agent);
@@ -39,6 +52,7 @@ public sealed class QueueRunner : IDisposable
         _options = options;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger<QueueRunner>.Instance;
+        _bounceNotifier = bounceNotifier;
         _deliverySlots = new SemaphoreSlim(options.MaxConcurrentDeliveries, options.MaxConcurrentDeliveries);
     }
 
@@ -233,6 +247,7 @@ public sealed class QueueRunner : IDisposable
         var finishedAt = _timeProvider.GetUtcNow();
         var delay = (finishedAt - entry.Envelope.ArrivalTime).TotalSeconds;
         var recipients = entry.Recipients.ToArray();
+        var bounced = new List<BouncedRecipient>();
         for (var k = 0; k < dueIndexes.Length; k++)
         {
             var i = dueIndexes[k];
@@ -243,9 +258,15 @@ public sealed class QueueRunner : IDisposable
 
             if (status.State == RecipientState.Bounced)
             {
-                // TODO: queue a delivery status notification (RFC 3464) to the sender, unless the
-                // reverse-path is null (RFC 5321 section 4.5.5) or NOTIFY excludes FAILURE (RFC 3461 section 4.1).
+                bounced.Add(new BouncedRecipient(entry.Envelope.Recipients[i], logged));
             }
+        }
+
+        // The notification is queued before the bounces are recorded: after a crash in between, the
+        // recipients bounce again and the sender may get two notifications, but never none.
+        if (bounced.Count > 0 && _bounceNotifier is not null)
+        {
+            await NotifyBouncesAsync(entry, bounced, finishedAt, cancellationToken);
         }
 
         if (recipients.Any(recipient => recipient.IsUnfinished))
@@ -263,6 +284,21 @@ public sealed class QueueRunner : IDisposable
         else if (await _store.DeleteAsync(entry.Id, cancellationToken))
         {
             Log.EntryRemoved(_logger, entry.Id);
+        }
+    }
+
+    private async Task NotifyBouncesAsync(QueueEntry entry, List<BouncedRecipient> bounced, DateTimeOffset bouncedAt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _bounceNotifier!.NotifyAsync(entry, bounced, bouncedAt, cancellationToken);
+
+            // The notification is a new queue entry, due at once.
+            Notify();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.BounceNotificationFailed(_logger, entry.Id, bounced.Count, ex);
         }
     }
 
