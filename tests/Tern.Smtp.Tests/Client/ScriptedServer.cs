@@ -100,6 +100,9 @@ internal sealed class ScriptedServer : IAsyncDisposable
     /// <summary>Returns true when the client closes the connection without sending anything more.</summary>
     public async Task<bool> ReadEndOfStreamAsync() => _start == _end && await ReadLineAsync() is null;
 
+    /// <summary>Closes the server end, as a server does when it drops the connection.</summary>
+    public ValueTask CloseAsync() => _server.DisposeAsync();
+
     public async ValueTask DisposeAsync()
     {
         await ClientStream.DisposeAsync();
