@@ -76,7 +76,7 @@ public sealed class ClientProtocolTests
         Assert.False(client.Capabilities.Pipelining);
         await Assert.ThrowsAsync<InvalidOperationException>(() => client.ResetAsync(Timeout));
 
-        // Nothing follows STARTTLS, not even a ClientHello: the server sees the connection close.
+        // Nothing follows STARTTLS, not even a ClientHello: the server reads the end of the stream.
         await client.DisposeAsync();
         await server.Completion;
         Assert.EndsWith("STARTTLS\r\n", server.ClientStream.WrittenText, StringComparison.Ordinal);

@@ -205,6 +205,30 @@ public abstract class ClientTransactionTests
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Send_OneMebibyte_ArrivesByteIdentical(bool useChunking)
+    {
+        await using var pair = ServerPair.Start();
+        await using var client = await pair.ConnectAsync(UseTls, useChunking);
+
+        // The content fills exactly one BDAT chunk, so an empty last chunk follows it. Every 100-octet line
+        // starts with a dot, so DATA stuffs dots on both sides of its 64 KiB block boundaries.
+        var line = "." + new string('x', 97) + "\r\n";
+        var content = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat(line, 1024 * 1024 / line.Length)) + new string('y', ((1024 * 1024) % line.Length) - 2) + "\r\n");
+        Assert.Equal(1024 * 1024, content.Length);
+
+        var result = await client.SendAsync(Envelope("a@example.org", "b@example.net"), new MemoryStream(content), Timeout);
+
+        Assert.Equal(250, result.DataReply?.Code);
+        Assert.Equal(content, Encoding.ASCII.GetBytes(Assert.Single(pair.Handler.Messages).ClientText));
+        if (useChunking && !UseTls)
+        {
+            Assert.Contains("BDAT 0 LAST\r\n", pair.ClientStream.WrittenText, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task Send_TwoMessages_ReuseConnection()
     {

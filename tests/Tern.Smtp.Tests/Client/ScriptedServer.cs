@@ -82,7 +82,7 @@ internal sealed class ScriptedServer : IAsyncDisposable
         Assert.StartsWith(expected, line, StringComparison.Ordinal);
     }
 
-    /// <summary>Sends the greeting and answers EHLO with the given extension lines.</summary>
+    /// <summary>Sends the greeting and replies to EHLO with the given extension lines.</summary>
     public async Task GreetAsync(params string[] extensions)
     {
         await SendAsync("220 fake.example.net ESMTP\r\n");
