@@ -13,6 +13,9 @@ public sealed partial class SmtpClientSession
     // BDAT chunks are larger, because the client waits for a reply after each one.
     private const int ChunkSize = 1024 * 1024;
 
+    // About 3 KB of replies per group, far below any TCP window.
+    private const int MaxPipelinedRecipients = 100;
+
     // RFC 6531 section 3.2: an address or message that needs SMTPUTF8 cannot go to a server without it.
     private static readonly SmtpReply SmtpUtf8NotOffered = new(553, "5.6.7", "The server does not support SMTPUTF8, which the message requires");
 
@@ -48,7 +51,7 @@ public sealed partial class SmtpClientSession
         try
         {
             var result = await RunTransactionAsync(envelope, content, cancellationToken);
-            var accepted = result.RecipientReplies.Count(reply => reply.Code is >= 200 and < 300);
+            var accepted = result.RecipientReplies.Count(IsCompletion);
             if (!result.MailSent)
             {
                 Log.TransactionNotStarted(_logger, SessionId, envelope.Sender, result.MailReply!.Code, result.MailReply.EnhancedStatusCode, result.MailReply.JoinedText);
@@ -119,12 +122,12 @@ public sealed partial class SmtpClientSession
             ? await SendEnvelopePipelinedAsync(mail, envelope, mailboxes, cancellationToken)
             : await SendEnvelopeAsync(mail, envelope, mailboxes, cancellationToken);
 
-        if (!mailReply.IsPositive)
+        if (!IsCompletion(mailReply))
         {
             return new SmtpTransactionResult(mailReply, Enumerable.Repeat(mailReply, recipientCount).ToArray(), null);
         }
 
-        if (!recipientReplies.Any(reply => reply.Code is >= 200 and < 300))
+        if (!recipientReplies.Any(IsCompletion))
         {
             // RFC 5321 section 3.3: DATA needs at least one accepted recipient, so the transaction is ended.
             await CommandAsync("RSET", SmtpClientStage.Rset, _options.CommandTimeout, cancellationToken);
@@ -137,32 +140,54 @@ public sealed partial class SmtpClientSession
         return new SmtpTransactionResult(mailReply, recipientReplies, dataReply);
     }
 
+    // RFC 5321 section 4.2.1: only a 2xx reply completes MAIL, RCPT or the content; a 3xx there is out of place.
+    private static bool IsCompletion(SmtpReply reply) => reply.Code is >= 200 and < 300;
+
     private static SmtpTransactionResult NotSent(SmtpReply reply, int recipientCount) =>
         new(reply, Enumerable.Repeat(reply, recipientCount).ToArray(), null) { MailSent = false };
 
-    // RFC 2920 section 3.1: MAIL and RCPT may be sent in one group; the replies come back in order, and each
+    // RFC 2920 section 3.1: MAIL and RCPT may be sent in one group. The replies come back in order, and each
     // one is read even after MAIL failed, so the session stays in step.
     private async Task<(SmtpReply Mail, SmtpReply[] Recipients)> SendEnvelopePipelinedAsync(
         string mail, SmtpClientEnvelope envelope, Mailbox?[] mailboxes, CancellationToken cancellationToken)
     {
-        var commands = new StringBuilder(mail).Append("\r\n");
-        for (var i = 0; i < mailboxes.Length; i++)
+        var recipientReplies = new SmtpReply[mailboxes.Length];
+        SmtpReply? mailReply = null;
+        var next = 0;
+        do
         {
-            if (mailboxes[i] is { } mailbox)
+            // RFC 2920 section 3.1 warns that a client writing without reading can deadlock once the server's
+            // replies fill the TCP window, so a long recipient list goes in groups.
+            var commands = new StringBuilder();
+            if (mailReply is null)
             {
-                commands.Append(SmtpClientCommands.BuildRcpt(mailbox, envelope.Recipients[i], Capabilities)).Append("\r\n");
+                commands.Append(mail).Append("\r\n");
+            }
+
+            var groupStart = next;
+            var groupEnd = Math.Min(mailboxes.Length, next + MaxPipelinedRecipients);
+            for (; next < groupEnd; next++)
+            {
+                if (mailboxes[next] is { } mailbox)
+                {
+                    commands.Append(SmtpClientCommands.BuildRcpt(mailbox, envelope.Recipients[next], Capabilities)).Append("\r\n");
+                }
+            }
+
+            if (commands.Length > 0)
+            {
+                await WriteAsync(Encoding.UTF8.GetBytes(commands.ToString()), SmtpClientStage.Rcpt, _options.RcptTimeout, cancellationToken);
+            }
+
+            mailReply ??= await ReadReplyAsync(SmtpClientStage.Mail, _options.MailTimeout, cancellationToken);
+            for (var i = groupStart; i < groupEnd; i++)
+            {
+                recipientReplies[i] = mailboxes[i] is null
+                    ? InvalidRecipient
+                    : await ReadReplyAsync(SmtpClientStage.Rcpt, _options.RcptTimeout, cancellationToken);
             }
         }
-
-        await WriteAsync(Encoding.UTF8.GetBytes(commands.ToString()), SmtpClientStage.Mail, _options.MailTimeout, cancellationToken);
-        var mailReply = await ReadReplyAsync(SmtpClientStage.Mail, _options.MailTimeout, cancellationToken);
-        var recipientReplies = new SmtpReply[mailboxes.Length];
-        for (var i = 0; i < mailboxes.Length; i++)
-        {
-            recipientReplies[i] = mailboxes[i] is null
-                ? InvalidRecipient
-                : await ReadReplyAsync(SmtpClientStage.Rcpt, _options.RcptTimeout, cancellationToken);
-        }
+        while (next < mailboxes.Length && IsCompletion(mailReply));
 
         return (mailReply, recipientReplies);
     }
@@ -172,7 +197,7 @@ public sealed partial class SmtpClientSession
     {
         var mailReply = await CommandAsync(mail, SmtpClientStage.Mail, _options.MailTimeout, cancellationToken);
         var recipientReplies = new SmtpReply[mailboxes.Length];
-        if (!mailReply.IsPositive)
+        if (!IsCompletion(mailReply))
         {
             return (mailReply, recipientReplies);
         }
@@ -262,7 +287,7 @@ public sealed partial class SmtpClientSession
                     return reply;
                 }
 
-                if (!reply.IsPositive)
+                if (!IsCompletion(reply))
                 {
                     // RFC 3030: after an error reply to a chunk the transaction has failed and no further chunk
                     // is sent. RSET makes sure the server has ended it too, so the connection can be reused.

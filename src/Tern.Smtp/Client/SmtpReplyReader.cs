@@ -163,7 +163,8 @@ internal sealed class SmtpReplyReader : IDisposable
         // class "." subject "." detail, with a one-digit class and one to three digits in the others.
         var end = text.IndexOf((byte)' ');
         var candidate = end < 0 ? text : text[..end];
-        if (candidate.Length is < 5 or > 9 || candidate[0] - '0' != code / 100 || candidate[1] != (byte)'.')
+        // RFC 3463 section 2 defines only the classes 2, 4 and 5, so a 3xx reply such as 354 has none.
+        if (candidate.Length is < 5 or > 9 || candidate[0] is not ((byte)'2' or (byte)'4' or (byte)'5') || candidate[0] - '0' != code / 100 || candidate[1] != (byte)'.')
         {
             return null;
         }

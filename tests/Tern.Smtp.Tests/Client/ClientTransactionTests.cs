@@ -158,6 +158,28 @@ public abstract class ClientTransactionTests
     }
 
     [Fact]
+    public async Task Send_ManyRecipients_PipelinedInGroups()
+    {
+        await using var pair = ServerPair.Start();
+        await using var client = await pair.ConnectAsync(UseTls);
+        var recipients = Enumerable.Range(0, 150).Select(i => $"r{i}@example.net").ToArray();
+
+        var result = await client.SendAsync(Envelope("a@example.org", recipients), Stream("x\r\n"), Timeout);
+
+        // The server accepts 100 recipients per transaction (RFC 5321 section 4.5.3.1.8) and defers the rest with 452.
+        Assert.All(result.Outcomes.Take(100), reply => Assert.Equal(250, reply.Code));
+        Assert.All(result.Outcomes.Skip(100), reply => Assert.Equal("452 4.5.3 Too many recipients\r\n", reply.ToString()));
+        Assert.Equal(100, Assert.Single(pair.Handler.Messages).Envelope.Recipients.Count);
+        if (!UseTls)
+        {
+            var groups = pair.ClientStream.Writes.Where(write => write.AsSpan().StartsWith("MAIL"u8) || write.AsSpan().StartsWith("RCPT"u8)).ToArray();
+            Assert.Equal(2, groups.Length);
+            Assert.Equal(101, Encoding.ASCII.GetString(groups[0]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
+            Assert.Equal(50, Encoding.ASCII.GetString(groups[1]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
+        }
+    }
+
+    [Fact]
     public async Task Send_EightBitMime_DeclaredToServer()
     {
         await using var pair = ServerPair.Start();

@@ -30,6 +30,7 @@ public sealed class ReplyReaderTests
     [InlineData("250 2.1 too short\r\n", "2.1 too short")]
     [InlineData("250 2.1.1000 detail too long\r\n", "2.1.1000 detail too long")]
     [InlineData("250 2.1.0x\r\n", "2.1.0x")]
+    [InlineData("354 3.0.0 go ahead\r\n", "3.0.0 go ahead")]
     public async Task Read_NotAnEnhancedCode_KeptInText(string wire, string text)
     {
         var reply = await ReadAsync(wire, enhanced: true);
