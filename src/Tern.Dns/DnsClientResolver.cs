@@ -135,7 +135,7 @@ public sealed class DnsClientResolver : IDnsResolver
         return response;
     }
 
-    private DnsResponse Classify(string name, IDnsQueryResponse message)
+    internal DnsResponse Classify(string name, IDnsQueryResponse message)
     {
         var header = message.Header;
         if (header.ResultTruncated)
