@@ -49,7 +49,7 @@ internal static class SmtpClientCommands
         }
     }
 
-    /// <summary>Returns "MAIL FROM:&lt;sender&gt;" with the parameters that the server offers and the envelope asks for.</summary>
+    /// <summary>Returns "MAIL FROM:&lt;sender&gt;" with the parameters that the server offers and the envelope requests.</summary>
     public static string BuildMail(Mailbox? sender, SmtpClientEnvelope envelope, SmtpCapabilities capabilities, long? size, bool smtpUtf8)
     {
         var builder = new StringBuilder("MAIL FROM:<").Append(sender?.Address).Append('>');
@@ -116,8 +116,8 @@ internal static class SmtpClientCommands
     /// every other octet of the UTF-8 form becomes "+" and two upper-case hex digits.
     /// </summary>
     /// <remarks>
-    /// NOTE: RFC 6533 gives non-ASCII addresses the "utf-8" address type with its own escapes; this sends
-    /// their UTF-8 octets as hexchars, which the receiver decodes to the same octets.
+    /// NOTE: RFC 6533 gives non-ASCII addresses the "utf-8" address type with its own escapes. This sends
+    /// their UTF-8 octets as hexchars instead, which the receiver decodes to the same octets.
     /// </remarks>
     public static string EncodeXtext(string text)
     {

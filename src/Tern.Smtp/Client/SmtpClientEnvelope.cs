@@ -10,7 +10,7 @@ public sealed record SmtpClientEnvelope(string Sender, IReadOnlyList<SmtpClientR
 
     /// <summary>
     /// True when the message needs SMTPUTF8 (RFC 6531), for example for UTF-8 header fields. An address
-    /// with non-ASCII characters needs it whatever this says.
+    /// with non-ASCII characters needs it even when this is false.
     /// </summary>
     public bool SmtpUtf8 { get; init; }
 

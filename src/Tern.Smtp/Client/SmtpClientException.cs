@@ -2,7 +2,7 @@ namespace Tern.Smtp.Client;
 
 /// <summary>
 /// An SMTP client session failed: the server's reply ended the session or a step of it, or the server
-/// broke the protocol. <see cref="Reply"/> holds the reply when there was one.
+/// broke the protocol. <see cref="Reply"/> is the reply when there was one.
 /// </summary>
 public sealed class SmtpClientException : Exception
 {

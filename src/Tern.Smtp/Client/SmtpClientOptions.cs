@@ -44,7 +44,7 @@ public sealed class SmtpClientOptions
 
     /// <summary>
     /// The wait for the reply to QUIT: 10 seconds. The session ends whatever the reply, so a server that is
-    /// slow to answer should not hold the connection.
+    /// slow to reply should not hold the connection.
     /// </summary>
     public TimeSpan QuitTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -16,8 +16,8 @@ public sealed partial class SmtpClientSession
     /// </param>
     /// <param name="cancellationToken">Cancels the command and the handshake.</param>
     /// <exception cref="SmtpClientException">
-    /// STARTTLS is not offered or not answered 220; the session stays usable in plaintext then. Or the server
-    /// sent data after its 220 before the handshake, or EHLO failed after it; the session is faulted then.
+    /// STARTTLS is not offered or gets a reply other than 220, and the session stays usable in plaintext. Or the
+    /// server sent data after its 220 before the handshake, or EHLO failed after it, and the session is faulted.
     /// </exception>
     /// <exception cref="AuthenticationException">The handshake failed or the certificate was rejected; the session is faulted.</exception>
     public async Task StartTlsAsync(SslClientAuthenticationOptions tlsOptions, CancellationToken cancellationToken)

@@ -26,8 +26,8 @@ public sealed partial class SmtpClientSession
     private static readonly SmtpReply InvalidRecipient = new(553, "5.1.3", "The recipient address is not a valid mailbox");
 
     /// <summary>
-    /// Runs one mail transaction and returns the server's replies. A 4xx or 5xx reply never throws: the
-    /// result carries it. With PIPELINING, MAIL and every RCPT go in one write (RFC 2920). When no
+    /// Runs one mail transaction and returns the server's replies. A 4xx or 5xx reply is returned in the
+    /// result, never thrown. With PIPELINING, MAIL and up to 100 RCPTs go in one write (RFC 2920). When no
     /// recipient is accepted, RSET is sent in place of the content.
     /// </summary>
     /// <param name="envelope">The sender, recipients and parameters.</param>
@@ -106,11 +106,11 @@ public sealed partial class SmtpClientSession
             return NotSent(SizeOverLimit, recipientCount);
         }
 
-        // RFC 6152 section 3 has a client either convert 8-bit content to 7-bit MIME or return it as
-        // undeliverable when the server does not offer 8BITMIME. Postfix converts by default
-        // (disable_mime_output_conversion = no) and sends the content as it is when conversion is turned
-        // off or not possible. Tern has no MIME converter, so it sends the content as it is, without BODY,
-        // which nearly every server accepts.
+        // RFC 6152 section 3 forbids 8-bit content to a server without 8BITMIME: the client converts it to
+        // 7-bit MIME or returns it as undeliverable. Postfix converts by default
+        // (disable_mime_output_conversion = no) and sends the content unchanged when conversion is turned off.
+        // Tern has no MIME converter, so it sends the content unchanged and without BODY,
+        // because bouncing mail that nearly every server accepts would lose more than it protects.
         // TODO: convert 8-bit MIME parts to quoted-printable here, as Postfix does by default.
         if (envelope.EightBitMime && !Capabilities.EightBitMime)
         {
@@ -264,7 +264,7 @@ public sealed partial class SmtpClientSession
     /// reply to the last chunk, or the first error reply.
     /// </summary>
     /// <remarks>
-    /// NOTE: chunks are not pipelined, so each costs one round trip; with 1 MiB chunks that matters only for
+    /// NOTE: chunks are not pipelined, so each costs one round trip. With 1 MiB chunks that matters only for
     /// large messages on slow links.
     /// </remarks>
     private async Task<SmtpReply> SendChunksAsync(Stream content, CancellationToken cancellationToken)

@@ -164,7 +164,7 @@ public sealed partial class SmtpClientSession : IAsyncDisposable
             Greeting = await ReadReplyAsync(SmtpClientStage.Greeting, _options.GreetingTimeout, cancellationToken);
             if (Greeting.Code != 220)
             {
-                // RFC 5321 section 3.1: after a 554 greeting the client should send QUIT; the answer does not matter.
+                // RFC 5321 section 3.1: after a 554 greeting the client should send QUIT. Its reply does not matter.
                 await TryQuitAsync(cancellationToken);
                 throw new SmtpClientException(SmtpClientStage.Greeting, Greeting, $"The server greeted with {Greeting.Code} instead of 220: {Greeting.JoinedText}");
             }
