@@ -459,10 +459,98 @@ public sealed class ClientProtocolTests
     }
 
     [Fact]
+    public async Task Send_Cancelled_SessionFaulted()
+    {
+        await using var server = ScriptedServer.Start(async server =>
+        {
+            await server.GreetAsync("PIPELINING");
+            await server.ExpectAsync("MAIL");
+        });
+        await using var client = await SmtpClientSession.ConnectAsync(server.ClientStream, Options, Timeout);
+        using var cancellation = new CancellationTokenSource();
+
+        var send = client.SendAsync(ClientTransactionTests.Envelope("a@example.org", "b@example.net"), ClientTransactionTests.Stream("x\r\n"), cancellation.Token);
+        await server.Completion;
+        await cancellation.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => send);
+        Assert.True(client.IsFaulted);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => client.ResetAsync(Timeout));
+    }
+
+    [Fact]
+    public async Task Send_WhileBusy_InvalidOperation()
+    {
+        await using var server = ScriptedServer.Start(async server =>
+        {
+            await server.GreetAsync("PIPELINING");
+            await server.ExpectAsync("MAIL");
+            await server.ExpectAsync("RCPT");
+            await server.SendAsync("250 ok\r\n550 no\r\n");
+            await server.ExpectAsync("RSET");
+            await server.SendAsync("250 ok\r\n");
+        });
+        await using var client = await SmtpClientSession.ConnectAsync(server.ClientStream, Options, Timeout);
+
+        var send = client.SendAsync(ClientTransactionTests.Envelope("a@example.org", "b@example.net"), ClientTransactionTests.Stream("x\r\n"), Timeout);
+        var second = await Assert.ThrowsAsync<InvalidOperationException>(() => client.ResetAsync(Timeout));
+
+        Assert.Contains("one at a time", second.Message, StringComparison.Ordinal);
+        Assert.Equal(550, (await send).GetOutcome(0).Code);
+        Assert.False(client.IsFaulted);
+    }
+
+    [Fact]
+    public async Task Reset_Rejected_ThrowsAndFaults()
+    {
+        await using var server = ScriptedServer.Start(async server =>
+        {
+            await server.GreetAsync();
+            await server.ExpectAsync("RSET");
+            await server.SendAsync("500 what\r\n");
+        });
+        await using var client = await SmtpClientSession.ConnectAsync(server.ClientStream, Options, Timeout);
+
+        var exception = await Assert.ThrowsAsync<SmtpClientException>(() => client.ResetAsync(Timeout));
+
+        Assert.Equal(SmtpClientStage.Rset, exception.Stage);
+        Assert.Equal(500, exception.Reply?.Code);
+        Assert.True(client.IsFaulted);
+    }
+
+    [Fact]
+    public async Task Send_UnseekableContent_NoSizeParameter()
+    {
+        await using var server = ScriptedServer.Start(async server =>
+        {
+            await server.GreetAsync("SIZE 10");
+            await server.ExpectAsync("MAIL FROM:<a@example.org>");
+            await server.SendAsync("250 ok\r\n");
+            await server.ExpectAsync("RCPT");
+            await server.SendAsync("550 no\r\n");
+            await server.ExpectAsync("RSET");
+            await server.SendAsync("250 ok\r\n");
+        });
+        await using var client = await SmtpClientSession.ConnectAsync(server.ClientStream, Options, Timeout);
+
+        await client.SendAsync(ClientTransactionTests.Envelope("a@example.org", "b@example.net"), new UnseekableStream("0123456789abc\r\n"u8.ToArray()), Timeout);
+        await server.Completion;
+
+        // Without a declared size and without a length, the client cannot apply the limit and sends no SIZE.
+        Assert.Equal("MAIL FROM:<a@example.org>", server.Received[1]);
+    }
+
+    [Fact]
     public void Options_InvalidHeloName_Rejected()
     {
         var options = new SmtpClientOptions { HeloName = "not a name" };
 
         Assert.Throws<ArgumentException>(() => SmtpClientSession.ConnectAsync(Stream.Null, options, CancellationToken.None).GetAwaiter().GetResult());
+    }
+
+    /// <summary>Content whose length is unknown, as a stream from a pipe would be.</summary>
+    private sealed class UnseekableStream(byte[] data) : MemoryStream(data)
+    {
+        public override bool CanSeek => false;
     }
 }
