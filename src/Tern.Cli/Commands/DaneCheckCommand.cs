@@ -97,8 +97,8 @@ internal static class DaneCheckCommand
 
         public Option<string> Resolver { get; } = new("--resolver")
         {
-            Description = "Validating DNS resolver as ADDRESS or ADDRESS:PORT, such as 127.0.0.1:53 or [::1]:53 (default "
-                + DefaultResolver + "). The AD bit of a resolver off loopback is ignored unless --trust-resolver is given",
+            Description = "Validating DNS resolver as ADDRESS or ADDRESS:PORT, such as 127.0.0.1:53 or [::1]:53. "
+                + "The AD bit of a resolver off loopback is ignored unless --trust-resolver is given",
             HelpName = "ADDR[:PORT]",
             DefaultValueFactory = _ => DefaultResolver,
         };
@@ -119,14 +119,14 @@ internal static class DaneCheckCommand
 
         public Option<double> ConnectTimeout { get; } = new("--connect-timeout")
         {
-            Description = "Seconds to wait for each TCP connection (default 10)",
+            Description = "Seconds to wait for each TCP connection",
             HelpName = "SECONDS",
             DefaultValueFactory = _ => 10,
         };
 
         public Option<double> ReplyTimeout { get; } = new("--reply-timeout")
         {
-            Description = "Seconds to wait for each SMTP reply and for the TLS handshake (default 10)",
+            Description = "Seconds to wait for each SMTP reply and for the TLS handshake",
             HelpName = "SECONDS",
             DefaultValueFactory = _ => 10,
         };
@@ -141,7 +141,7 @@ internal static class DaneCheckCommand
         {
             var option = new Option<string>("--service")
             {
-                Description = "smtp (default) checks the MX hosts of a mail domain with STARTTLS on port 25; "
+                Description = "smtp checks the MX hosts of a mail domain with STARTTLS on port 25; "
                     + "https (port 443) or tls (needs a port) checks one host with TLS from the first byte",
                 DefaultValueFactory = _ => "smtp",
             };

@@ -266,25 +266,29 @@ internal static class TlsaCommand
 
         public Option<int> Usage { get; } = new("--usage")
         {
-            Description = "Certificate usage: 3 DANE-EE (default), 2 DANE-TA, 1 PKIX-EE, 0 PKIX-TA",
+            Description = "Certificate usage: 3 DANE-EE, 2 DANE-TA, 1 PKIX-EE, 0 PKIX-TA",
+            HelpName = "0-3",
             DefaultValueFactory = _ => 3,
         };
 
         public Option<int> Selector { get; } = new("--selector")
         {
-            Description = "Selector: 1 the public key, SubjectPublicKeyInfo (default), 0 the whole certificate",
+            Description = "Selector: 1 the public key (SubjectPublicKeyInfo), 0 the whole certificate",
+            HelpName = "0|1",
             DefaultValueFactory = _ => 1,
         };
 
         public Option<int> Matching { get; } = new("--matching")
         {
-            Description = "Matching type: 1 SHA-256 (default), 2 SHA-512, 0 the selected data itself",
+            Description = "Matching type: 1 SHA-256, 2 SHA-512, 0 the selected data itself",
+            HelpName = "0-2",
             DefaultValueFactory = _ => 1,
         };
 
         public Option<int> Port { get; } = new("--port")
         {
-            Description = "Port in the owner name _PORT._tcp.HOST (default 25)",
+            Description = "Port in the owner name _PORT._tcp.HOST",
+            HelpName = "N",
             DefaultValueFactory = _ => 25,
         };
 
@@ -296,7 +300,7 @@ internal static class TlsaCommand
 
         public Option<double> ConnectTimeout { get; } = new("--connect-timeout")
         {
-            Description = "Seconds to wait for the connection, each SMTP reply and the TLS handshake (default 10)",
+            Description = "Seconds to wait for the connection, each SMTP reply and the TLS handshake",
             HelpName = "SECONDS",
             DefaultValueFactory = _ => 10,
         };
