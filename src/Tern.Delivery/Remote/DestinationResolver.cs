@@ -86,7 +86,7 @@ internal sealed class DestinationResolver
             return Fail(DeliveryResult.Bounced(NoRelay, "5.4.6", $"554 5.4.6 Mail for {domain} loops back to myself"));
         }
 
-        return new Destination([new DeliveryTarget(domain, [address], AddressProblem: null, AddressLookupFailed: false, IsAddressLiteral: true)], NextHopDomain: null, Failure: null);
+        return new Destination([new DeliveryTarget(address.ToString(), [address], AddressProblem: null, AddressLookupFailed: false, IsAddressLiteral: true)], NextHopDomain: null, Failure: null);
     }
 
     /// <summary>

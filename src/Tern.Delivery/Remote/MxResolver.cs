@@ -42,7 +42,7 @@ internal sealed class MxResolver
         // RFC 7505: a domain with a null MX (exchange ".", normalized to the empty name) accepts no
         // mail, and a client must not deliver to it. The RFC requires the null MX to be the only MX
         // record, and a client cannot tell which record is wrong, so any null MX counts.
-        if (records.Any(record => record.Exchange.Length == 0))
+        if (records.Any(record => DnsName.Normalize(record.Exchange).Length == 0))
         {
             return new MxResolution(MxResolutionKind.NullMx, [], secure, $"{answer.Name} has a null MX");
         }
@@ -63,9 +63,10 @@ internal sealed class MxResolver
             _random.Shuffle(hosts);
             foreach (var record in hosts)
             {
-                if (!ordered.Exists(host => host.Name == record.Exchange))
+                var name = DnsName.Normalize(record.Exchange);
+                if (!ordered.Exists(host => host.Name == name))
                 {
-                    ordered.Add(new MxHost(record.Exchange, record.Preference, IsImplicit: false));
+                    ordered.Add(new MxHost(name, record.Preference, IsImplicit: false));
                 }
             }
         }
