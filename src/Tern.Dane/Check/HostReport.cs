@@ -11,7 +11,10 @@ public sealed record HostReport
     /// <summary>The MX preference; null for a service host.</summary>
     public int? Preference { get; init; }
 
-    /// <summary>What the DNS results require of a connection to this host (RFC 7672 section 2.2 for SMTP).</summary>
+    /// <summary>
+    /// What the DNS results require of a connection to this host (RFC 7672 section 2.2 for SMTP). For
+    /// other services, OpportunisticTls means that DANE does not apply and WebPKI validation decides.
+    /// </summary>
     public required DaneSmtpRequirement Requirement { get; init; }
 
     /// <summary>The DANE status of the host in one sentence, such as "DANE not applicable (MX host insecure)".</summary>
