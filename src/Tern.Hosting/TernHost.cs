@@ -2,7 +2,11 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
+using Tern.Delivery.Bounces;
 using Tern.Delivery.Local;
+using Tern.Delivery.Remote;
+using Tern.Delivery.Routing;
+using Tern.Dns;
 using Tern.Hosting.Configuration;
 using Tern.Hosting.Smtp;
 using Tern.Hosting.Tls;
@@ -66,8 +70,12 @@ public sealed class TernHost
         }
 
         using var storeLifetime = store;
-        var agent = new LocalDeliveryAgent(CreateLocalDeliveryOptions(dataDirectory), _loggerFactory, _timeProvider);
-        using var runner = new QueueRunner(store, agent, new QueueRunnerOptions(), _timeProvider, _loggerFactory.CreateLogger<QueueRunner>());
+        var local = new LocalDeliveryAgent(CreateLocalDeliveryOptions(dataDirectory), _loggerFactory, _timeProvider);
+        var resolver = new DnsClientResolver(CreateDnsOptions(), _loggerFactory.CreateLogger<DnsClientResolver>(), _timeProvider);
+        var remote = new RemoteDeliveryAgent(CreateRemoteDeliveryOptions(), resolver, _loggerFactory, _timeProvider);
+        var agent = new RoutingDeliveryAgent(_options.LocalDomains.Keys, local, remote);
+        var bounces = new BounceNotifier(store, hostName, _timeProvider, _loggerFactory);
+        using var runner = new QueueRunner(store, agent, CreateQueueRunnerOptions(), _timeProvider, _loggerFactory.CreateLogger<QueueRunner>(), bounces);
 
         using var flushSignal = new QueueFlushSignal(dataDirectory, runner.Notify);
         var policy = new LocalRecipientPolicy(_options);
@@ -158,6 +166,66 @@ public sealed class TernHost
         DataTimeout = TimeSpan.FromSeconds(_options.Timeouts.DataSeconds),
         TimeProvider = _timeProvider,
     };
+
+    private DnsResolverOptions CreateDnsOptions()
+    {
+        var dns = _options.Dns;
+        var options = new DnsResolverOptions { Timeout = TimeSpan.FromSeconds(dns.TimeoutSeconds) };
+
+        // Without a configured resolver, a local validating resolver is assumed, as DANE deployments
+        // with Postfix do: only a loopback resolver's AD bit is trusted without further configuration.
+        var resolvers = dns.Resolvers.Count > 0 ? dns.Resolvers : ["127.0.0.1:53"];
+        foreach (var resolver in resolvers)
+        {
+            var endPoint = IPEndPoint.Parse(resolver);
+            options.NameServers.Add(endPoint.Port == 0 ? new IPEndPoint(endPoint.Address, 53) : endPoint);
+        }
+
+        foreach (var trusted in dns.TrustedResolvers)
+        {
+            options.TrustedNameServers.Add(IPAddress.Parse(trusted));
+        }
+
+        return options;
+    }
+
+    private RemoteDeliveryOptions CreateRemoteDeliveryOptions()
+    {
+        var delivery = _options.Delivery;
+        var options = new RemoteDeliveryOptions
+        {
+            HeloName = _options.HostName!,
+            Port = delivery.Port,
+            DefaultTlsPolicy = delivery.TlsPolicy,
+            ConnectTimeout = TimeSpan.FromSeconds(delivery.ConnectTimeoutSeconds),
+        };
+
+        foreach (var (domain, policy) in delivery.DomainTlsPolicies)
+        {
+            options.DomainTlsPolicies[domain] = policy;
+        }
+
+        // An MX host that resolves to one of these is this server: delivering there would loop (5.4.6).
+        foreach (var listener in _options.Listeners)
+        {
+            options.LocalEndPoints.Add(new IPEndPoint(IPAddress.Parse(listener.Address), listener.Port));
+        }
+
+        return options;
+    }
+
+    private QueueRunnerOptions CreateQueueRunnerOptions()
+    {
+        var queue = _options.Queue;
+        return new QueueRunnerOptions
+        {
+            PollInterval = TimeSpan.FromSeconds(queue.PollSeconds),
+            MinimalBackoff = TimeSpan.FromSeconds(queue.MinimalBackoffSeconds),
+            MaximalBackoff = TimeSpan.FromSeconds(queue.MaximalBackoffSeconds),
+            MaximalQueueLifetime = TimeSpan.FromHours(queue.MaximalLifetimeHours),
+            MaxConcurrentDeliveries = queue.MaxConcurrentDeliveries,
+        };
+    }
 
     private LocalDeliveryOptions CreateLocalDeliveryOptions(string dataDirectory)
     {

@@ -25,6 +25,14 @@ public sealed class TernOptions
 
     public TimeoutOptions Timeouts { get; set; } = new();
 
+    public RelayOptions Relay { get; set; } = new();
+
+    public DnsOptions Dns { get; set; } = new();
+
+    public DeliveryOptions Delivery { get; set; } = new();
+
+    public QueueOptions Queue { get; set; } = new();
+
     /// <summary>The minimum level written to the log: Trace, Debug, Information, Warning, Error or Critical.</summary>
     public LogLevel LogLevel { get; set; } = LogLevel.Information;
 }
@@ -99,4 +107,64 @@ public sealed class TimeoutOptions
 
     /// <summary>How long open sessions may take to finish after a stop signal.</summary>
     public int ShutdownSeconds { get; set; } = 30;
+}
+
+/// <summary>The DNS resolver used for MX, address and TLSA lookups.</summary>
+public sealed class DnsOptions
+{
+    /// <summary>
+    /// Resolvers as <c>address</c> or <c>address:port</c>, tried in order. They must validate DNSSEC,
+    /// or DANE never applies.
+    /// </summary>
+    public List<string> Resolvers { get; set; } = [];
+
+    /// <summary>
+    /// Resolvers off loopback whose AD bit Tern believes. List one only when the path to it is
+    /// protected (RFC 6698 section 4.1 leaves that to the operator).
+    /// </summary>
+    public List<string> TrustedResolvers { get; set; } = [];
+
+    public int TimeoutSeconds { get; set; } = 5;
+}
+
+/// <summary>Remote delivery: TLS policy and connection settings.</summary>
+public sealed class DeliveryOptions
+{
+    /// <summary>The TLS policy for destinations without their own entry: None, May, Encrypt, Dane, DaneOnly or Verify.</summary>
+    public Tern.Delivery.Remote.TlsPolicy TlsPolicy { get; set; } = Tern.Delivery.Remote.TlsPolicy.Dane;
+
+    /// <summary>TLS policies per destination domain.</summary>
+    public Dictionary<string, Tern.Delivery.Remote.TlsPolicy> DomainTlsPolicies { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The port remote MX hosts are contacted on. Only tests change it.</summary>
+    public int Port { get; set; } = 25;
+
+    public int ConnectTimeoutSeconds { get; set; } = 30;
+}
+
+/// <summary>The queue runner's schedule, close to Postfix's defaults.</summary>
+public sealed class QueueOptions
+{
+    /// <summary>How often the runner looks for due messages when nothing wakes it.</summary>
+    public int PollSeconds { get; set; } = 60;
+
+    /// <summary>Delay before the first retry; each later retry waits twice as long, up to the maximum.</summary>
+    public int MinimalBackoffSeconds { get; set; } = 300;
+
+    public int MaximalBackoffSeconds { get; set; } = 3600;
+
+    /// <summary>How long a message may stay deferred before it bounces (Postfix: 5 days).</summary>
+    public int MaximalLifetimeHours { get; set; } = 120;
+
+    public int MaxConcurrentDeliveries { get; set; } = 20;
+}
+
+/// <summary>Who may send mail through Tern to domains that are not local.</summary>
+public sealed class RelayOptions
+{
+    /// <summary>
+    /// Client networks in CIDR form (<c>192.0.2.0/24</c>, <c>::1/128</c>) whose unauthenticated
+    /// sessions may relay. Empty by default: nobody relays.
+    /// </summary>
+    public List<string> ClientNetworks { get; set; } = [];
 }

@@ -38,7 +38,75 @@ internal static class TernOptionsValidator
         RequirePositive(errors, "Timeouts:DataSeconds", options.Timeouts.DataSeconds);
         RequirePositive(errors, "Timeouts:ShutdownSeconds", options.Timeouts.ShutdownSeconds);
 
+        ValidateDns(options.Dns, errors);
+
+        for (var i = 0; i < options.Relay.ClientNetworks.Count; i++)
+        {
+            if (!IPNetwork.TryParse(options.Relay.ClientNetworks[i], out _))
+            {
+                errors.Add(string.Create(CultureInfo.InvariantCulture, $"Relay:ClientNetworks:{i}: '{options.Relay.ClientNetworks[i]}' is not a network in CIDR form, such as 192.0.2.0/24 or ::1/128"));
+            }
+        }
+
+        var delivery = options.Delivery;
+        if (!Enum.IsDefined(delivery.TlsPolicy))
+        {
+            errors.Add($"Delivery:TlsPolicy: '{delivery.TlsPolicy}' is not one of None, May, Encrypt, Dane, DaneOnly, Verify");
+        }
+
+        foreach (var (domain, policy) in delivery.DomainTlsPolicies)
+        {
+            if (!IsDomainName(domain))
+            {
+                errors.Add($"Delivery:DomainTlsPolicies:{domain}: '{domain}' is not a valid domain name");
+            }
+
+            if (!Enum.IsDefined(policy))
+            {
+                errors.Add($"Delivery:DomainTlsPolicies:{domain}: '{policy}' is not one of None, May, Encrypt, Dane, DaneOnly, Verify");
+            }
+        }
+
+        if (delivery.Port is < 1 or > 65535)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"Delivery:Port: {delivery.Port} is not a port number (1-65535)"));
+        }
+
+        RequirePositive(errors, "Delivery:ConnectTimeoutSeconds", delivery.ConnectTimeoutSeconds);
+
+        var queue = options.Queue;
+        RequirePositive(errors, "Queue:PollSeconds", queue.PollSeconds);
+        RequirePositive(errors, "Queue:MinimalBackoffSeconds", queue.MinimalBackoffSeconds);
+        RequirePositive(errors, "Queue:MaximalBackoffSeconds", queue.MaximalBackoffSeconds);
+        RequirePositive(errors, "Queue:MaximalLifetimeHours", queue.MaximalLifetimeHours);
+        RequirePositive(errors, "Queue:MaxConcurrentDeliveries", queue.MaxConcurrentDeliveries);
+        if (queue.MaximalBackoffSeconds < queue.MinimalBackoffSeconds)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"Queue:MaximalBackoffSeconds: {queue.MaximalBackoffSeconds} is less than Queue:MinimalBackoffSeconds ({queue.MinimalBackoffSeconds})"));
+        }
+
         return errors;
+    }
+
+    private static void ValidateDns(DnsOptions dns, List<string> errors)
+    {
+        for (var i = 0; i < dns.Resolvers.Count; i++)
+        {
+            if (!IPEndPoint.TryParse(dns.Resolvers[i], out _))
+            {
+                errors.Add(string.Create(CultureInfo.InvariantCulture, $"Dns:Resolvers:{i}: '{dns.Resolvers[i]}' is not an address or address:port, such as 127.0.0.1 or [::1]:53"));
+            }
+        }
+
+        for (var i = 0; i < dns.TrustedResolvers.Count; i++)
+        {
+            if (!IPAddress.TryParse(dns.TrustedResolvers[i], out _))
+            {
+                errors.Add(string.Create(CultureInfo.InvariantCulture, $"Dns:TrustedResolvers:{i}: '{dns.TrustedResolvers[i]}' is not an IP address"));
+            }
+        }
+
+        RequirePositive(errors, "Dns:TimeoutSeconds", dns.TimeoutSeconds);
     }
 
     private static void ValidateListeners(List<ListenerOptions> listeners, List<string> errors)

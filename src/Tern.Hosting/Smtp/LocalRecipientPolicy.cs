@@ -1,3 +1,4 @@
+using System.Net;
 using Tern.Hosting.Configuration;
 using Tern.Smtp;
 
@@ -5,12 +6,13 @@ namespace Tern.Hosting.Smtp;
 
 /// <summary>
 /// Decides at RCPT time whether Tern accepts a recipient: local domains and their users, postmaster,
-/// and relay denial for everything else.
+/// relaying for configured client networks, and relay denial for everything else.
 /// </summary>
 internal sealed class LocalRecipientPolicy
 {
     private readonly Dictionary<string, LocalDomainOptions> _domains;
     private readonly string _postmasterDomain;
+    private readonly IPNetwork[] _relayNetworks;
 
     public LocalRecipientPolicy(TernOptions options)
     {
@@ -18,11 +20,12 @@ internal sealed class LocalRecipientPolicy
 
         // RFC 5321 section 4.5.1: "<Postmaster>" without a domain must be accepted; it goes to the
         // postmaster of the host name when that is a local domain, otherwise of the first local domain.
+        _relayNetworks = [.. options.Relay.ClientNetworks.Select(network => IPNetwork.Parse(network))];
         _postmasterDomain = options.HostName is { } host && _domains.ContainsKey(host) ? host : options.LocalDomains.Keys.First();
     }
 
     /// <summary>Returns null to accept, or the rejection reply.</summary>
-    public SmtpReply? Check(Mailbox recipient)
+    public SmtpReply? Check(Mailbox recipient, IPAddress client)
     {
         if (recipient.IsPostmaster)
         {
@@ -31,8 +34,8 @@ internal sealed class LocalRecipientPolicy
 
         if (recipient.Domain is null || !_domains.TryGetValue(recipient.Domain, out var domain))
         {
-            // No session may relay yet: authenticated submission and client networks come later.
-            return new SmtpReply(550, "5.7.1", $"<{recipient.Address}>: Relay access denied");
+            // NOTE: authenticated sessions cannot relay yet, because SMTP AUTH is not implemented.
+            return MayRelay(client) ? null : new SmtpReply(550, "5.7.1", $"<{recipient.Address}>: Relay access denied");
         }
 
         // RFC 5321 section 4.5.1: every domain that accepts mail must accept postmaster.
@@ -50,6 +53,20 @@ internal sealed class LocalRecipientPolicy
         }
 
         return new SmtpReply(550, "5.1.1", $"<{recipient.Address}>: Recipient address rejected: User unknown in local recipient table");
+    }
+
+    private bool MayRelay(IPAddress client)
+    {
+        var address = client.IsIPv4MappedToIPv6 ? client.MapToIPv4() : client;
+        foreach (var network in _relayNetworks)
+        {
+            if (network.Contains(address))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Returns the address the queue stores: the bare Postmaster becomes postmaster of a local domain.</summary>

@@ -8,7 +8,7 @@ namespace Tern.Hosting.Smtp;
 internal sealed class QueueingMessageHandler(IQueueStore store, LocalRecipientPolicy policy, Action onCommitted, TimeProvider timeProvider) : ISmtpMessageHandler
 {
     public ValueTask<SmtpReply?> CheckRecipientAsync(SmtpSessionContext session, SmtpEnvelope envelope, Mailbox recipient, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(policy.Check(recipient));
+        ValueTask.FromResult(policy.Check(recipient, session.RemoteEndPoint.Address));
 
     public async ValueTask<IIncomingMessage> BeginMessageAsync(SmtpSessionContext session, SmtpEnvelope envelope, CancellationToken cancellationToken)
     {
