@@ -26,6 +26,10 @@ internal static partial class Log
         Message = "{Relay}: {Reason}; retrying in plaintext, since the TLS policy does not require TLS")]
     public static partial void TlsFallback(ILogger logger, string relay, string reason);
 
+    [LoggerMessage(EventId = 5106, Level = LogLevel.Information,
+        Message = "{Relay}: the reused connection failed; opening a new one")]
+    public static partial void PooledSessionFailed(ILogger logger, string relay);
+
     [LoggerMessage(EventId = 5105, Level = LogLevel.Debug,
         Message = "{QueueId}: to=<{Recipient}>, relay={Relay}, delay={Delay:0.##}, dsn={Dsn}, status={Status} ({Reply})")]
     public static partial void RemoteResult(

@@ -18,13 +18,14 @@ namespace Tern.Delivery.Remote;
 /// transaction. A 5xx reply to a recipient bounces it and a 4xx defers it. Connection, TLS and DNS
 /// failures defer every recipient of the domain with the last host's reason.
 /// </remarks>
-public sealed class RemoteDeliveryAgent : IDeliveryAgent
+public sealed class RemoteDeliveryAgent : IDeliveryAgent, IAsyncDisposable
 {
     private const string NoRelay = "none";
 
     private readonly RemoteDeliveryOptions _options;
     private readonly DestinationResolver _destinations;
     private readonly TlsPlanner _tlsPlanner;
+    private readonly SmtpConnectionPool _pool;
     private readonly SmtpAttempt _attempt;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
@@ -49,7 +50,8 @@ public sealed class RemoteDeliveryAgent : IDeliveryAgent
         _logger = loggerFactory?.CreateLogger<RemoteDeliveryAgent>() ?? NullLogger<RemoteDeliveryAgent>.Instance;
         _destinations = new DestinationResolver(resolver, random ?? Random.Shared, new LocalEndPointMatcher(options.LocalEndPoints), options.Port);
         _tlsPlanner = new TlsPlanner(new SmtpDaneResolver(resolver, loggerFactory?.CreateLogger<SmtpDaneResolver>()));
-        _attempt = new SmtpAttempt(options, _timeProvider, _logger);
+        _pool = new SmtpConnectionPool(_timeProvider, options.ConnectionIdleTimeout, options.MaxConnectionsPerDestination);
+        _attempt = new SmtpAttempt(options, _pool, _timeProvider, _logger);
     }
 
     public async ValueTask<IReadOnlyList<DeliveryResult>> DeliverAsync(DeliveryRequest request, CancellationToken cancellationToken)
@@ -57,8 +59,6 @@ public sealed class RemoteDeliveryAgent : IDeliveryAgent
         ArgumentNullException.ThrowIfNull(request);
         var results = new DeliveryResult[request.Recipients.Count];
 
-        // TODO: reuse connections for several messages to one destination, with a concurrency limit
-        // per destination; every message now opens its own connection.
         foreach (var group in Enumerable.Range(0, results.Length).GroupBy(i => DomainOf(request.Recipients[i].Address)))
         {
             var indexes = group.ToArray();
@@ -75,6 +75,9 @@ public sealed class RemoteDeliveryAgent : IDeliveryAgent
 
         return results;
     }
+
+    /// <summary>Closes the idle pooled connections with QUIT. Call it after the last delivery has finished.</summary>
+    public ValueTask DisposeAsync() => _pool.DisposeAsync();
 
     /// <summary>Returns the wire form of a reply on one line, for example <c>250 2.0.0 Ok: queued as X</c>.</summary>
     internal static string FormatReply(SmtpReply reply) =>
@@ -97,6 +100,7 @@ public sealed class RemoteDeliveryAgent : IDeliveryAgent
             return [.. recipients.Select(_ => failure)];
         }
 
+        using var slot = await _pool.EnterDestinationAsync(domain, cancellationToken);
         var policy = _options.GetTlsPolicy(domain);
         var envelope = CreateEnvelope(request.Entry.Envelope, recipients);
         var failures = new List<HostFailure>();

@@ -14,7 +14,7 @@ public sealed class RemoteDeliveryOptions
     /// <summary>The TLS policy for domains without an entry in <see cref="DomainTlsPolicies"/>. Default <see cref="TlsPolicy.Dane"/>.</summary>
     public TlsPolicy DefaultTlsPolicy { get; set; } = TlsPolicy.Dane;
 
-    /// <summary>TLS policies by destination domain, compared without regard to case; an address literal is looked up as written, for example <c>[192.0.2.1]</c>.</summary>
+    /// <summary>TLS policies by destination domain, compared without regard to case. An address literal is looked up as written, for example <c>[192.0.2.1]</c>.</summary>
     public IDictionary<string, TlsPolicy> DomainTlsPolicies { get; } = new Dictionary<string, TlsPolicy>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
@@ -33,6 +33,12 @@ public sealed class RemoteDeliveryOptions
     /// </summary>
     public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>How long a connection may wait for the next message to the same host before it is closed. Default 5 seconds.</summary>
+    public TimeSpan ConnectionIdleTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Maximum number of messages in delivery at once to one domain. Default 20, Postfix's default_destination_concurrency_limit.</summary>
+    public int MaxConnectionsPerDestination { get; set; } = 20;
+
     /// <summary>Returns the TLS policy for a destination domain.</summary>
     public TlsPolicy GetTlsPolicy(string domain) =>
         DomainTlsPolicies.TryGetValue(domain, out var policy) ? policy : DefaultTlsPolicy;
@@ -45,6 +51,8 @@ public sealed class RemoteDeliveryOptions
         ArgumentOutOfRangeException.ThrowIfGreaterThan(Port, 65535, nameof(Port));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ConnectTimeout, TimeSpan.Zero, nameof(ConnectTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(SessionTimeout, TimeSpan.Zero, nameof(SessionTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ConnectionIdleTimeout, TimeSpan.Zero, nameof(ConnectionIdleTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxConnectionsPerDestination, 1, nameof(MaxConnectionsPerDestination));
         if (!Enum.IsDefined(DefaultTlsPolicy))
         {
             throw new ArgumentException($"DefaultTlsPolicy {DefaultTlsPolicy} is not a TLS policy.", nameof(DefaultTlsPolicy));

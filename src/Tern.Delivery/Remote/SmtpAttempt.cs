@@ -12,18 +12,21 @@ using Tern.Smtp.Client;
 namespace Tern.Delivery.Remote;
 
 /// <summary>
-/// Runs one SMTP connection to one address of an MX host: TCP connect, greeting and EHLO, STARTTLS as
-/// the <see cref="TlsPlan"/> requires, then one mail transaction.
+/// Runs one mail transaction with one address of an MX host: on an idle pooled session when there is
+/// one, otherwise on a new connection with greeting, EHLO and STARTTLS as the <see cref="TlsPlan"/>
+/// requires. A session that completed its transaction goes back to the pool.
 /// </summary>
 internal sealed class SmtpAttempt
 {
     private readonly RemoteDeliveryOptions _options;
+    private readonly SmtpConnectionPool _pool;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
 
-    public SmtpAttempt(RemoteDeliveryOptions options, TimeProvider timeProvider, ILogger logger)
+    public SmtpAttempt(RemoteDeliveryOptions options, SmtpConnectionPool pool, TimeProvider timeProvider, ILogger logger)
     {
         _options = options;
+        _pool = pool;
         _timeProvider = timeProvider;
         _logger = logger;
     }
@@ -52,6 +55,20 @@ internal sealed class SmtpAttempt
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, sessionTimeout.Token);
         var token = linked.Token;
 
+        // A pooled session was set up under the same TLS plan, so it meets the same requirement.
+        var poolKey = string.Create(CultureInfo.InvariantCulture, $"{relay} {plan.Mode} {plan.ServerName} {useTls}");
+        if (_pool.TakeIdle(poolKey) is { } idle)
+        {
+            var reused = await SendAsync(idle, poolKey, relay, envelope, openContent, token, cancellationToken);
+            if (reused.Status != AttemptStatus.NextAddress)
+            {
+                return reused;
+            }
+
+            // The server may have closed the idle connection just before it was used; a new one follows.
+            Log.PooledSessionFailed(_logger, relay);
+        }
+
         var socket = await ConnectAsync(endPoint, relay, cancellationToken);
         if (socket is null)
         {
@@ -78,19 +95,17 @@ internal sealed class SmtpAttempt
             return Fail(AttemptStatus.NextAddress, relay, "4.4.2", $"lost connection with {relay} while receiving the initial server greeting");
         }
 
-        await using (session)
+        if (useTls && plan.Mode != TlsMode.Plaintext)
         {
-            if (useTls && plan.Mode != TlsMode.Plaintext)
+            var tlsFailure = await StartTlsAsync(session, plan, relay, token, cancellationToken);
+            if (tlsFailure is not null)
             {
-                var tlsFailure = await StartTlsAsync(session, plan, relay, token, cancellationToken);
-                if (tlsFailure is not null)
-                {
-                    return tlsFailure;
-                }
+                await session.DisposeAsync();
+                return tlsFailure;
             }
-
-            return await SendAsync(session, relay, envelope, openContent, token, cancellationToken);
         }
+
+        return await SendAsync(session, poolKey, relay, envelope, openContent, token, cancellationToken);
     }
 
     /// <summary>Runs STARTTLS as the plan requires; returns null when the session may carry the message.</summary>
@@ -156,8 +171,10 @@ internal sealed class SmtpAttempt
         return Fail(AttemptStatus.RetryWithoutTls, relay, statusCode, reason);
     }
 
+    /// <summary>Runs the transaction, then pools the session when it completed and closes it otherwise.</summary>
     private async Task<AttemptOutcome> SendAsync(
         SmtpClientSession session,
+        string poolKey,
         string relay,
         SmtpClientEnvelope envelope,
         Func<CancellationToken, ValueTask<Stream>> openContent,
@@ -175,10 +192,10 @@ internal sealed class SmtpAttempt
             // NOTE: a connection lost after the final dot may have delivered the message. The retry then
             // sends it twice, which RFC 5321 section 6.1 prefers to losing it.
             Log.AttemptFailed(_logger, relay, ex.Message);
+            await session.DisposeAsync();
             return Fail(AttemptStatus.NextAddress, relay, "4.4.2", $"lost connection with {relay} while sending the message: {ex.Message}");
         }
 
-        await QuitQuietlyAsync(session, token);
         if (result is { MailSent: true, MailReply: { IsPositive: false } mailReply })
         {
             // RFC 5321 section 5.1 has the client try the next MX host when a transaction fails. A 5xx
@@ -189,9 +206,12 @@ internal sealed class SmtpAttempt
             {
                 IsPermanent = mailReply.IsPermanentFailure,
             };
+            await QuitQuietlyAsync(session, token);
+            await session.DisposeAsync();
             return new AttemptOutcome(AttemptStatus.NextHost, relay, null, failure);
         }
 
+        await _pool.ReturnAsync(poolKey, session, token);
         return new AttemptOutcome(AttemptStatus.Completed, relay, result, null);
     }
 

@@ -15,6 +15,7 @@ public sealed class RemoteBounceTests : IAsyncDisposable
     private readonly TestMailServer _server = new();
     private readonly StaticDnsResolver _dns = new();
     private readonly FileQueueStore _store;
+    private readonly RemoteDeliveryAgent _agent;
     private readonly QueueRunner _runner;
 
     public RemoteBounceTests()
@@ -23,13 +24,14 @@ public sealed class RemoteBounceTests : IAsyncDisposable
         _dns.Add(SecurityStatus.Insecure, new MxRecord("plain.example", 3600, 10, "mx.plain.example"))
             .AddAddresses("mx.plain.example", SecurityStatus.Insecure, "127.0.0.1");
         var options = new RemoteDeliveryOptions { HeloName = "tern.test.example", Port = _server.Port };
-        var agent = new RemoteDeliveryAgent(options, _dns);
-        _runner = new QueueRunner(_store, agent, new QueueRunnerOptions(), bounceNotifier: new BounceNotifier(_store, "tern.test.example"));
+        _agent = new RemoteDeliveryAgent(options, _dns);
+        _runner = new QueueRunner(_store, _agent, new QueueRunnerOptions(), bounceNotifier: new BounceNotifier(_store, "tern.test.example"));
     }
 
     public async ValueTask DisposeAsync()
     {
         _runner.Dispose();
+        await _agent.DisposeAsync();
         _store.Dispose();
         await _server.DisposeAsync();
         _data.Dispose();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Microsoft.Extensions.Time.Testing;
 using Tern.Delivery.Remote;
 using Tern.Dns;
 using Tern.Queue;
@@ -227,6 +228,43 @@ public sealed class RemoteDeliveryAgentTests : IDisposable
         Assert.Empty(server.Messages);
     }
 
+    [Fact]
+    public async Task SecondMessage_ReusesIdleConnection()
+    {
+        await using var server = new TestMailServer(DaneCertificate.Value, "mx.dane.example");
+        AddMx("dane.example", "mx.dane.example", SecurityStatus.Secure, "127.0.0.1");
+        AddTlsa("mx.dane.example", SpkiSha256(DaneCertificate.Value));
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var options = new RemoteDeliveryOptions { HeloName = "tern.test.example", Port = server.Port };
+        await using var agent = new RemoteDeliveryAgent(options, _dns, _logs, time);
+
+        var first = await agent.DeliverAsync(Request("bob@dane.example"), CancellationToken.None);
+        var second = await agent.DeliverAsync(Request("carol@dane.example"), CancellationToken.None);
+
+        Assert.Equal(DeliveryStatus.Delivered, Assert.Single(first).Status);
+        Assert.Equal(DeliveryStatus.Delivered, Assert.Single(second).Status);
+        Assert.Equal(2, server.Messages.Count);
+        Assert.Equal(1, server.ConnectionCount);
+        Assert.Single(_logs.Messages, m => m.StartsWith("Verified TLS connection established", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task IdleTimeoutPassed_OpensNewConnection()
+    {
+        await using var server = new TestMailServer();
+        AddMx("plain.example", "mx.plain.example", SecurityStatus.Insecure, "127.0.0.1");
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var options = new RemoteDeliveryOptions { HeloName = "tern.test.example", Port = server.Port };
+        await using var agent = new RemoteDeliveryAgent(options, _dns, _logs, time);
+
+        await agent.DeliverAsync(Request("bob@plain.example"), CancellationToken.None);
+        time.Advance(options.ConnectionIdleTimeout);
+        var second = await agent.DeliverAsync(Request("carol@plain.example"), CancellationToken.None);
+
+        Assert.Equal(DeliveryStatus.Delivered, Assert.Single(second).Status);
+        Assert.Equal(2, server.ConnectionCount);
+    }
+
     private void AddMx(string domain, string host, SecurityStatus status, string address) =>
         _dns.Add(status, new MxRecord(domain, 3600, 10, host)).AddAddresses(host, status, address);
 
@@ -240,7 +278,12 @@ public sealed class RemoteDeliveryAgentTests : IDisposable
     {
         var options = new RemoteDeliveryOptions { HeloName = "tern.test.example", Port = server.Port, ConnectTimeout = TimeSpan.FromSeconds(5) };
         configure(options);
-        var agent = new RemoteDeliveryAgent(options, _dns, _logs, random: new Random(7));
+        await using var agent = new RemoteDeliveryAgent(options, _dns, _logs, random: new Random(7));
+        return await agent.DeliverAsync(Request(recipients), CancellationToken.None);
+    }
+
+    private static DeliveryRequest Request(params string[] recipients)
+    {
         var envelope = new QueueEnvelope
         {
             Sender = "alice@example.org",
@@ -248,8 +291,7 @@ public sealed class RemoteDeliveryAgentTests : IDisposable
             ArrivalTime = DateTimeOffset.UtcNow,
         };
         var entry = QueueEntry.Create(new QueueId(42), envelope);
-        var request = new DeliveryRequest(entry, envelope.Recipients, _ => ValueTask.FromResult<Stream>(new MemoryStream(Encoding.ASCII.GetBytes(Content))));
-        return await agent.DeliverAsync(request, CancellationToken.None);
+        return new DeliveryRequest(entry, envelope.Recipients, _ => ValueTask.FromResult<Stream>(new MemoryStream(Encoding.ASCII.GetBytes(Content))));
     }
 
     private static byte[] SpkiSha256(X509Certificate2 certificate) =>

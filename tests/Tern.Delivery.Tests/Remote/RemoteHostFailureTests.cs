@@ -104,7 +104,7 @@ public sealed class RemoteHostFailureTests
     private async Task<DeliveryResult> DeliverAsync(int port, TlsPolicy policy)
     {
         var options = new RemoteDeliveryOptions { HeloName = "tern.test.example", Port = port, DefaultTlsPolicy = policy };
-        var agent = new RemoteDeliveryAgent(options, _dns, random: new Random(3));
+        await using var agent = new RemoteDeliveryAgent(options, _dns, random: new Random(3));
         var envelope = new QueueEnvelope
         {
             Sender = "alice@example.org",
