@@ -187,6 +187,33 @@ public sealed class RemoteDeliveryAgentTests : IDisposable
         Assert.DoesNotContain("MAIL FROM", server.ReceivedOctets, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Fact]
+    public async Task UnusableTlsa_RequiresTlsWithoutAuthentication()
+    {
+        // PKIX-EE (usage 1) does not apply to SMTP (RFC 7672 section 3.1.3), so the record is unusable.
+        await using var server = new TestMailServer(DaneCertificate.Value, "mx.dane.example");
+        AddMx("dane.example", "mx.dane.example", SecurityStatus.Secure, "127.0.0.1");
+        _dns.Add(SecurityStatus.Secure, new TlsaResourceRecord(DnsName.TlsaOwner("mx.dane.example", 25), 3600, 1, 1, 1, new byte[32]));
+
+        var result = Assert.Single(await DeliverAsync(server, "bob@dane.example"));
+
+        Assert.Equal(DeliveryStatus.Delivered, result.Status);
+        Assert.Contains(_logs.Messages, m => m.StartsWith("Untrusted TLS connection established", StringComparison.Ordinal));
+        Assert.DoesNotContain("MAIL FROM", server.ReceivedOctets, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task DaneOnly_DeliversWhenAuthenticated()
+    {
+        await using var server = new TestMailServer(DaneCertificate.Value, "mx.dane.example");
+        AddMx("dane.example", "mx.dane.example", SecurityStatus.Secure, "127.0.0.1");
+        AddTlsa("mx.dane.example", SpkiSha256(DaneCertificate.Value));
+
+        var result = Assert.Single(await DeliverAsync(server, options => options.DefaultTlsPolicy = TlsPolicy.DaneOnly, "bob@dane.example"));
+
+        Assert.Equal(DeliveryStatus.Delivered, result.Status);
+    }
+
     [Theory]
     [InlineData(TlsPolicy.Encrypt)]
     [InlineData(TlsPolicy.Verify)]
