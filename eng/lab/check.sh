@@ -83,7 +83,7 @@ check_dns() {
     else
       pass "$label $rcode AD=$ad"
     fi
-  done < <(jq -r '.zones[] | .domain as $zone | .checks[] |
+  done < <(jq -r '(.zones[], (.testMxZones // [])[]) | .domain as $zone | .checks[] |
       [$zone, .name, .type, .rcode, (.ad | tostring),
        (.answer | map(ascii_downcase) | sort | join(";"))] | join("\t")' "$LAB_JSON")
 }

@@ -4,9 +4,9 @@
 # Usage: eng/lab/lab.sh up|down|status
 #
 #   up      generate keys, certificates and signed zones under eng/lab/run,
-#           then start Knot DNS, Unbound, Postfix and the HTTPS servers and
-#           write run/lab.env and run/lab.json. Does nothing when the lab is
-#           already up.
+#           then start Knot DNS, Unbound, the receiving and the sending
+#           Postfix and the HTTPS servers, and write run/lab.env and
+#           run/lab.json. Does nothing when the lab is already up.
 #   down    stop the processes named in the lab's pid files. The files under
 #           run/ stay for inspection until the next `up`.
 #   status  print the state of each service; exit 0 only when all run.
@@ -52,7 +52,8 @@ ensure_packages() {
 # Each lab process with its pid file and the command name in /proc/PID/comm.
 lab_processes() {
   printf '%s\n' "knot|$KNOT_PID|knotd" "knot (REFUSED)|$LAME_KNOT_PID|knotd" \
-    "unbound|$UNBOUND_PID|unbound" "postfix|$POSTFIX_PID|master"
+    "unbound|$UNBOUND_PID|unbound" "postfix|$POSTFIX_PID|master" \
+    "postfix sender|$SENDER_PID|master"
   local entry host port
   for entry in "${LAB_SERVERS[@]}"; do
     IFS='|' read -r host _ port _ <<<"$entry"
@@ -211,6 +212,7 @@ lab_up() {
   start_knot
   start_unbound
   start_postfix
+  start_sender_postfix
   start_https_servers
   wait_for_tls_servers
 
@@ -235,6 +237,7 @@ lab_down() {
   require_root
   stop_https_servers
   stop_postfix
+  stop_sender_postfix
   stop_pid "$UNBOUND_PID" unbound Unbound
   stop_pid "$KNOT_PID" knotd "Knot DNS"
   stop_pid "$LAME_KNOT_PID" knotd "Knot DNS without zones"

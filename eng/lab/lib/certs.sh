@@ -84,7 +84,7 @@ generate_certificates() {
   make_mismatch_keys
 
   local entry host profile extra_names
-  for entry in "${LAB_SERVERS[@]}"; do
+  for entry in "${LAB_SERVERS[@]}" "${TEST_MX_SERVERS[@]}"; do
     IFS='|' read -r host _ _ profile extra_names <<<"$entry"
     make_server_certificate "$host" "$profile" "$extra_names"
   done

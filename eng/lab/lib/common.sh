@@ -61,6 +61,13 @@ LAB_SERVERS=(
   "www.mismatch.example|127.44.0.3|443|mismatch|"
 )
 
+# MX hosts in the same format whose SMTP server is not the lab's: a test
+# starts its own receiver (a `tern serve`) there. The lab generates their
+# certificates and publishes their zones, but nothing listens on them.
+TEST_MX_SERVERS=(
+  "mx.tern-mx.example|127.25.0.16|25|ec|"
+)
+
 # Debian packages the lab runs. jq builds lab.json and check.sh reads it.
 LAB_PACKAGES=(knot knot-dnssecutils knot-dnsutils unbound ldnsutils
   bind9-dnsutils postfix swaks iproute2 openssl ca-certificates jq)
@@ -74,17 +81,17 @@ die() {
   exit 1
 }
 
-# Prints the address of a server from LAB_SERVERS.
+# Prints the address of a server from LAB_SERVERS or TEST_MX_SERVERS.
 server_address() {
   local host=$1 entry name address
-  for entry in "${LAB_SERVERS[@]}"; do
+  for entry in "${LAB_SERVERS[@]}" "${TEST_MX_SERVERS[@]}"; do
     IFS='|' read -r name address _ <<<"$entry"
     if [[ $name == "$host" ]]; then
       printf '%s\n' "$address"
       return 0
     fi
   done
-  die "no server named $host in LAB_SERVERS"
+  die "no server named $host in LAB_SERVERS or TEST_MX_SERVERS"
 }
 
 # Prints the pid in a pid file, or nothing when the file is missing or empty.

@@ -99,6 +99,27 @@ www.mismatch.example|_443._tcp.www.mismatch.example|false
 CHECKS
 }
 
+# Zones whose MX host is in TEST_MX_SERVERS, with the dig checks in the
+# zone_checks format. They are not in lab.json's "zones", whose every MX
+# host must answer, because nothing listens there until a test starts one.
+#   zone|name|type|rcode|AD flag|answer RDATA
+test_mx_zone_checks() {
+  cat <<CHECKS
+tern-mx.example|tern-mx.example|MX|NOERROR|true|10 mx.tern-mx.example.
+tern-mx.example|mx.tern-mx.example|A|NOERROR|true|$(server_address mx.tern-mx.example)
+tern-mx.example|_25._tcp.mx.tern-mx.example|TLSA|NOERROR|true|3 1 1 $(spki_of mx.tern-mx.example)
+CHECKS
+}
+
+# Prints TEST_MX_SERVERS as lines of zone|host|address|port.
+test_mx_table() {
+  local entry host address port
+  for entry in "${TEST_MX_SERVERS[@]}"; do
+    IFS='|' read -r host address port _ <<<"$entry"
+    printf '%s|%s|%s|%s\n' "${host#mx.}" "$host" "$address" "$port"
+  done
+}
+
 # Prints a shell variable name for a host: mx.dane-ee.example becomes
 # LAB_MX_DANE_EE_EXAMPLE.
 host_variable() {
@@ -132,8 +153,10 @@ LAB_CA_KEY=$TLS_DIR/ca.key
 LAB_MISMATCH_KEY_A=$TLS_DIR/mismatch-key-a.key
 LAB_MISMATCH_KEY_B=$TLS_DIR/mismatch-key-b.key
 LAB_JSON=$LAB_JSON
+LAB_SENDER_CONFIG=$SENDER_CONFIG
+LAB_SENDER_LOG=$SENDER_DIR/maillog
 ENV
-    for entry in "${LAB_SERVERS[@]}"; do
+    for entry in "${LAB_SERVERS[@]}" "${TEST_MX_SERVERS[@]}"; do
       IFS='|' read -r host address port profile _ <<<"$entry"
       prefix=$(host_variable "$host")
       printf '%s_ADDRESS=%s\n' "$prefix" "$address"
@@ -173,7 +196,9 @@ write_lab_json() {
     --arg servers "$(server_table)" \
     --arg facts "$(zone_facts)" \
     --arg checks "$(zone_checks)" \
-    --arg https "$(https_checks)" '
+    --arg https "$(https_checks)" \
+    --arg sender "$SENDER_CONFIG" --arg senderLog "$SENDER_DIR/maillog" \
+    --arg testMx "$(test_mx_table)" --arg testMxChecks "$(test_mx_zone_checks)" '
     def rows: split("\n") | map(select(length > 0) | split("|"));
     def answers: if . == "" then [] else split(";") end;
     ($checks | rows | map({
@@ -181,12 +206,17 @@ write_lab_json() {
         ad: (.[4] == "true"), answer: (.[5] | answers)
       })) as $checkList
     | ($https | rows | map({host: .[0], tlsaName: .[1], verified: (.[2] == "true")})) as $httpsList
+    | ($testMxChecks | rows | map({
+        zone: .[0], name: .[1], type: .[2], rcode: .[3],
+        ad: (.[4] == "true"), answer: (.[5] | answers)
+      })) as $testMxCheckList
     | {
         resolver: {address: $resolver, port: $dnsPort, unboundConfig: $unboundConfig},
         authoritative: {address: $auth, port: $dnsPort},
         lameNameServer: {address: $lame, port: $dnsPort},
         resolvConf: $resolvConf,
         mail: {delivery: $delivery, maildir: $maildir, log: $maillog},
+        sender: {config: $sender, log: $senderLog},
         trustAnchor: {ds: $rootDs, dsFile: $rootDsFile, dnskeyFile: $rootDnskeyFile},
         ca: {certificate: ($tls + "/ca.crt"), key: ($tls + "/ca.key")},
         mismatchKeys: {old: ($tls + "/mismatch-key-a.key"), current: ($tls + "/mismatch-key-b.key")},
@@ -205,6 +235,13 @@ write_lab_json() {
                | .answer[] | split(" ") | {preference: (.[0] | tonumber), host: (.[1] | if . == "." then . else rtrimstr(".") end)}],
           checks: [$checkList[] | select(.zone == $domain) | del(.zone)],
           https: [$httpsList[] | select(.host | endswith("." + $domain))]
+        })),
+        testMxZones: ($testMx | rows | map(.[0] as $domain | {
+          domain: $domain, host: .[1], address: .[2], port: (.[3] | tonumber),
+          certificate: ($tls + "/" + .[1] + ".crt"),
+          key: ($tls + "/" + .[1] + ".key"),
+          chain: ($tls + "/" + .[1] + ".chain.pem"),
+          checks: [$testMxCheckList[] | select(.zone == $domain) | del(.zone)]
         }))
       }' >"$LAB_JSON"
 }

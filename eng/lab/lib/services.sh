@@ -1,6 +1,6 @@
 # Configuration, start and stop of the lab's daemons: Knot DNS (authoritative),
 # Unbound (validating resolver), a private Postfix instance (SMTP with
-# STARTTLS) and openssl s_server (HTTPS). Each daemon writes a pid file under
+# STARTTLS), a second one that sends with DANE, and openssl s_server (HTTPS). Each daemon writes a pid file under
 # run/, and `lab.sh down` stops only the processes named in those files.
 
 KNOT_PID="$KNOT_DIR/knot.pid"
@@ -215,6 +215,36 @@ check_mail_delivery_setting() {
   esac
 }
 
+# Prints the master.cf lines of Postfix's internal services, which both lab
+# instances run.
+postfix_internal_services() {
+  cat <<'CONF'
+# Postfix's internal services. None runs chrooted, so all can reach run/.
+pickup     unix  n       -       n       60      1       pickup
+cleanup    unix  n       -       n       -       0       cleanup
+qmgr       unix  n       -       n       300     1       qmgr
+tlsmgr     unix  -       -       n       1000?   1       tlsmgr
+rewrite    unix  -       -       n       -       -       trivial-rewrite
+bounce     unix  -       -       n       -       0       bounce
+defer      unix  -       -       n       -       0       bounce
+trace      unix  -       -       n       -       0       bounce
+verify     unix  -       -       n       -       1       verify
+flush      unix  n       -       n       1000?   0       flush
+proxymap   unix  -       -       n       -       -       proxymap
+proxywrite unix  -       -       n       -       1       proxymap
+smtp       unix  -       -       n       -       -       smtp
+relay      unix  -       -       n       -       -       smtp
+showq      unix  n       -       n       -       -       showq
+error      unix  -       -       n       -       -       error
+retry      unix  -       -       n       -       -       error
+discard    unix  -       -       n       -       -       discard
+virtual    unix  -       n       n       -       -       virtual
+anvil      unix  -       -       n       -       1       anvil
+scache     unix  -       -       n       -       1       scache
+postlog    unix-dgram n  -       n       -       1       postlogd
+CONF
+}
+
 write_postfix_config() {
   mkdir -p "$POSTFIX_CONFIG" "$POSTFIX_QUEUE" "$POSTFIX_DATA"
   chown postfix: "$POSTFIX_DATA"
@@ -252,30 +282,8 @@ CONF
   postfix_delivery_settings >>"$POSTFIX_CONFIG/main.cf"
 
   {
+    postfix_internal_services
     cat <<'CONF'
-# Postfix's internal services. None runs chrooted, so all can reach run/.
-pickup     unix  n       -       n       60      1       pickup
-cleanup    unix  n       -       n       -       0       cleanup
-qmgr       unix  n       -       n       300     1       qmgr
-tlsmgr     unix  -       -       n       1000?   1       tlsmgr
-rewrite    unix  -       -       n       -       -       trivial-rewrite
-bounce     unix  -       -       n       -       0       bounce
-defer      unix  -       -       n       -       0       bounce
-trace      unix  -       -       n       -       0       bounce
-verify     unix  -       -       n       -       1       verify
-flush      unix  n       -       n       1000?   0       flush
-proxymap   unix  -       -       n       -       -       proxymap
-proxywrite unix  -       -       n       -       1       proxymap
-smtp       unix  -       -       n       -       -       smtp
-relay      unix  -       -       n       -       -       smtp
-showq      unix  n       -       n       -       -       showq
-error      unix  -       -       n       -       -       error
-retry      unix  -       -       n       -       -       error
-discard    unix  -       -       n       -       -       discard
-virtual    unix  -       n       n       -       -       virtual
-anvil      unix  -       -       n       -       1       anvil
-scache     unix  -       -       n       -       1       scache
-postlog    unix-dgram n  -       n       -       1       postlogd
 
 # One SMTP listener per MX host address.
 CONF
@@ -299,6 +307,66 @@ start_postfix() {
 
 stop_postfix() {
   stop_pid "$POSTFIX_PID" master "Postfix master"
+}
+
+# ---------------------------------------------------------- Postfix sender
+
+# A second private Postfix instance that only sends: it has no SMTP listener,
+# takes mail from `sendmail -C $SENDER_CONFIG`, and delivers it with DANE
+# (RFC 7672) through the lab resolver. Tests use it to send to a receiver
+# they run themselves, such as the MX host of tern-mx.example.
+SENDER_DIR="$RUN_DIR/postfix-sender"
+SENDER_CONFIG="$SENDER_DIR/config"
+SENDER_QUEUE="$SENDER_DIR/queue"
+SENDER_PID="$SENDER_QUEUE/pid/master.pid"
+
+write_sender_config() {
+  mkdir -p "$SENDER_CONFIG" "$SENDER_QUEUE" "$SENDER_DIR/data"
+  chown postfix: "$SENDER_DIR/data"
+  cat >"$SENDER_CONFIG/main.cf" <<CONF
+# Sending-only Postfix instance of the DANE lab.
+compatibility_level = 3.6
+queue_directory = $SENDER_QUEUE
+data_directory = ../data
+mail_owner = postfix
+setgid_group = postdrop
+myhostname = lab-sender.example
+mydomain = example
+myorigin = \$myhostname
+inet_interfaces = loopback-only
+inet_protocols = ipv4
+mydestination =
+local_recipient_maps =
+
+maillog_file = $SENDER_DIR/maillog
+maillog_file_prefixes = $SENDER_DIR
+
+# DANE for every destination: TLSA records from a DNSSEC-validated answer
+# make TLS and authentication mandatory, without them TLS is opportunistic.
+smtp_tls_security_level = dane
+smtp_dns_support_level = dnssec
+smtp_tls_loglevel = 1
+
+# Tests wait seconds, not minutes: retry a deferred message within seconds,
+# and give up on it after 10 minutes so nothing retries for days.
+queue_run_delay = 2s
+minimal_backoff_time = 2s
+maximal_backoff_time = 10s
+maximal_queue_lifetime = 10m
+bounce_queue_lifetime = 10m
+CONF
+  postfix_internal_services >"$SENDER_CONFIG/master.cf"
+}
+
+start_sender_postfix() {
+  write_sender_config
+  log "starting the sending Postfix with configuration $SENDER_CONFIG"
+  "$LAB_DIR/in-lab.sh" postfix -c "$SENDER_CONFIG" start </dev/null >>"$SENDER_DIR/postfix.out" 2>&1 ||
+    die "the sending Postfix did not start; see $SENDER_DIR/postfix.out and $SENDER_DIR/maillog"
+}
+
+stop_sender_postfix() {
+  stop_pid "$SENDER_PID" master "sending Postfix master"
 }
 
 # ------------------------------------------------------------------- HTTPS

@@ -26,6 +26,7 @@ LAB_ZONES=(
   "nullmx.example.|signed"
   "multi-mx.example.|signed"
   "nomx.example.|signed"
+  "tern-mx.example.|signed"
 )
 
 # Prints the file stem of a zone: "root" for the root, else the name
@@ -254,6 +255,16 @@ RECORDS
 # No MX: RFC 5321 section 5.1 makes the domain its own implicit MX.
 records_nomx() {
   printf '@ A %s\n' "$(server_address nomx.example)"
+}
+
+# The MX host is in TEST_MX_SERVERS: a test runs the receiver, so mail to
+# this domain reaches whatever listens on its address.
+records_tern_mx() {
+  cat <<RECORDS
+@ MX 10 mx
+mx A $(server_address mx.tern-mx.example)
+_25._tcp.mx TLSA 3 1 1 $(spki_of mx.tern-mx.example)
+RECORDS
 }
 
 # Prints the name of the records_* function for a zone.
