@@ -60,4 +60,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 1012, Level = LogLevel.Warning,
         Message = "Session {SessionId} from {RemoteEndPoint}: discarding the message failed")]
     public static partial void DiscardFailed(ILogger logger, string sessionId, IPEndPoint remoteEndPoint, Exception exception);
+
+    [LoggerMessage(EventId = 1013, Level = LogLevel.Information,
+        Message = "Session {SessionId} from {RemoteEndPoint}: {ErrorCount} error replies since the last accepted message; replied 421 and closing")]
+    public static partial void TooManyErrors(ILogger logger, string sessionId, IPEndPoint remoteEndPoint, int errorCount);
 }

@@ -6,8 +6,15 @@ namespace Tern.Smtp.Server;
 /// <summary>The greeting, envelope and session commands.</summary>
 internal sealed partial class SmtpConnection
 {
+    // RCPT commands past MaxRecipients in one transaction that get 452 without counting as errors: 1000,
+    // the Postfix smtpd_recipient_overshoot_limit default.
+    private const int MaxRecipientOvershoot = 1000;
+
     // The open mail transaction: null before MAIL and after the message, RSET, EHLO or STARTTLS.
     private SmtpEnvelope? _envelope;
+
+    // 452 replies for too many recipients in the open transaction.
+    private int _recipientOvershoot;
 
     // RFC 3207: a server that requires TLS replies 530 to mail commands until STARTTLS.
     private bool TlsRequired => _context.Mode == SmtpListenerMode.Submission && !_context.IsTls;
@@ -63,6 +70,7 @@ internal sealed partial class SmtpConnection
         }
 
         _envelope = envelope;
+        _recipientOvershoot = 0;
         Reply(SmtpReplies.SenderOk);
     }
 
@@ -89,7 +97,12 @@ internal sealed partial class SmtpConnection
 
         if (_envelope.Recipients.Count >= _options.MaxRecipients)
         {
-            Reply(SmtpReplies.TooManyRecipients);
+            // RFC 5321 section 4.5.3.1.10: a client that gets 452 here sends the rest of its recipients in a
+            // later transaction, so a legitimate client that pipelines a long list must not reach MaxErrors.
+            // As in Postfix (smtpd_recipient_overshoot_limit), only a client that goes on far past the limit
+            // has these replies counted as errors.
+            _recipientOvershoot++;
+            Reply(SmtpReplies.TooManyRecipients, countError: _recipientOvershoot > MaxRecipientOvershoot);
             return;
         }
 

@@ -244,7 +244,10 @@ internal sealed partial class SmtpConnection
             return;
         }
 
+        // As in Postfix, a client that delivers mail starts again with no errors, so a long session of a
+        // legitimate server is not cut off by the rejected recipients of its many messages.
         _messageCount++;
+        _errorCount = 0;
         Log.MessageAccepted(_logger, _context.SessionId, _context.RemoteEndPoint, queueId,
             envelope.ReversePath?.Address ?? string.Empty, envelope.Recipients.Count, body.Size);
         Reply(new SmtpReply(250, "2.0.0", "Ok: queued as " + queueId));

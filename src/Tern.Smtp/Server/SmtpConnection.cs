@@ -36,6 +36,9 @@ internal sealed partial class SmtpConnection : IAsyncDisposable
     private int _messageCount;
     private int _rejectionCount;
 
+    // Error replies since the last accepted message, for MaxErrors and SoftErrorLimit.
+    private int _errorCount;
+
     public SmtpConnection(SmtpServerSession server, Stream stream, SmtpSessionContext context, CancellationToken shutdownToken)
     {
         _server = server;
@@ -146,16 +149,52 @@ internal sealed partial class SmtpConnection : IAsyncDisposable
                 _commandCount++;
                 _command = "command line";
                 Reply(SmtpReplies.LineTooLong);
-                return true;
+                break;
             case CommandLineStatus.BareLineEnding:
                 _commandCount++;
                 _command = "command line";
                 Reply(SmtpReplies.CommandBareLineEnding);
-                return true;
+                break;
             default:
                 _commandCount++;
-                return await DispatchAsync();
+                if (!await DispatchAsync())
+                {
+                    return false;
+                }
+
+                break;
         }
+
+        return await EnforceErrorLimitsAsync();
+    }
+
+    // RFC 5321 section 7.8 lets a server close the connection of a client that it sees attacking it, for
+    // example after many rejected RCPTs. As in Postfix, replies slow down from SoftErrorLimit errors on,
+    // and the session ends with 421 when the count reaches MaxErrors.
+    private async ValueTask<bool> EnforceErrorLimitsAsync()
+    {
+        if (_errorCount >= _options.MaxErrors)
+        {
+            Log.TooManyErrors(_logger, _context.SessionId, _context.RemoteEndPoint, _errorCount);
+            _writer.Append(_server.TooManyErrorsReply);
+            await FlushAsync();
+            return false;
+        }
+
+        // The pending reply leaves with the next read, so this delays it.
+        if (_errorCount >= _options.SoftErrorLimit && _options.ErrorDelay > TimeSpan.Zero)
+        {
+            try
+            {
+                await Task.Delay(_options.ErrorDelay, _options.TimeProvider, _shutdownToken);
+            }
+            catch (OperationCanceledException) when (_shutdownToken.IsCancellationRequested)
+            {
+                // The next command loop pass replies 421 for the shutdown.
+            }
+        }
+
+        return true;
     }
 
     private async ValueTask<bool> DispatchAsync()
@@ -225,17 +264,22 @@ internal sealed partial class SmtpConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Queues a reply. Error replies are counted and logged with the name of their command.</summary>
-    /// <remarks>
-    /// TODO: close a session after many error replies. Until then an abusive client can add one log line
-    /// per rejected command for as long as it stays connected.
-    /// </remarks>
-    private void Reply(SmtpReply reply)
+    /// <summary>
+    /// Queues a reply. Error replies are logged with the name of their command and, unless
+    /// <paramref name="countError"/> is false, counted toward <see cref="SmtpServerOptions.MaxErrors"/>,
+    /// which so bounds the log lines a client can cause.
+    /// </summary>
+    private void Reply(SmtpReply reply, bool countError = true)
     {
         _writer.Append(reply);
         if (reply.Code >= 400)
         {
             _rejectionCount++;
+            if (countError)
+            {
+                _errorCount++;
+            }
+
             Log.CommandRejected(_logger, _context.SessionId, _context.RemoteEndPoint, _command, reply.Code, reply.EnhancedStatusCode, reply.JoinedText);
         }
     }

@@ -15,6 +15,12 @@ public sealed class SmtpServerOptions
     /// </summary>
     public const int DefaultMaxRecipients = 100;
 
+    /// <summary>The default <see cref="MaxErrors"/>: 20, the Postfix smtpd_hard_error_limit default.</summary>
+    public const int DefaultMaxErrors = 20;
+
+    /// <summary>The default <see cref="SoftErrorLimit"/>: 10, the Postfix smtpd_soft_error_limit default.</summary>
+    public const int DefaultSoftErrorLimit = 10;
+
     /// <summary>The host name in the greeting, the EHLO reply and the Received header (an ASCII domain).</summary>
     public required string HostName { get; init; }
 
@@ -29,6 +35,21 @@ public sealed class SmtpServerOptions
 
     /// <summary>The maximum number of accepted recipients in one transaction; more get 452 4.5.3.</summary>
     public int MaxRecipients { get; init; } = DefaultMaxRecipients;
+
+    /// <summary>
+    /// The number of error replies (4xx and 5xx) a client may receive since its last accepted message.
+    /// When the count reaches it, the session replies 421 4.7.0 and closes the connection.
+    /// </summary>
+    public int MaxErrors { get; init; } = DefaultMaxErrors;
+
+    /// <summary>The error count from which every reply waits <see cref="ErrorDelay"/> before it is sent.</summary>
+    public int SoftErrorLimit { get; init; } = DefaultSoftErrorLimit;
+
+    /// <summary>
+    /// The delay before each reply once the error count reaches <see cref="SoftErrorLimit"/>: 1 second, the
+    /// Postfix smtpd_error_sleep_time default. Zero turns the delay off.
+    /// </summary>
+    public TimeSpan ErrorDelay { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// How long the server waits for a command, a reply write or a TLS handshake: 5 minutes, the server
@@ -61,6 +82,16 @@ public sealed class SmtpServerOptions
         if (MaxRecipients <= 0)
         {
             throw new ArgumentException($"MaxRecipients must be positive, not {MaxRecipients}.", nameof(MaxRecipients));
+        }
+
+        if (MaxErrors <= 0 || SoftErrorLimit <= 0)
+        {
+            throw new ArgumentException($"MaxErrors ({MaxErrors}) and SoftErrorLimit ({SoftErrorLimit}) must be positive.", nameof(MaxErrors));
+        }
+
+        if (ErrorDelay < TimeSpan.Zero)
+        {
+            throw new ArgumentException($"ErrorDelay must not be negative, not {ErrorDelay}.", nameof(ErrorDelay));
         }
 
         if (CommandTimeout <= TimeSpan.Zero || DataTimeout <= TimeSpan.Zero)

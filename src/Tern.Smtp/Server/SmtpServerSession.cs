@@ -42,6 +42,7 @@ public sealed class SmtpServerSession
         TimeoutReply = new SmtpReply(421, "4.4.2", host + " Error: timeout exceeded");
         ShutdownReply = new SmtpReply(421, "4.3.2", host + " Service shutting down");
         InvalidBdatSizeReply = new SmtpReply(421, "4.5.2", host + " Invalid BDAT chunk size; closing connection");
+        TooManyErrorsReply = new SmtpReply(421, "4.7.0", host + " Error: too many errors");
     }
 
     internal SmtpServerOptions Options { get; }
@@ -65,6 +66,8 @@ public sealed class SmtpServerSession
     internal SmtpReply ShutdownReply { get; }
 
     internal SmtpReply InvalidBdatSizeReply { get; }
+
+    internal SmtpReply TooManyErrorsReply { get; }
 
     /// <summary>
     /// Runs one session until the client quits, the connection fails, a timeout expires or

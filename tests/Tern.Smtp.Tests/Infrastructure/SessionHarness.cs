@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Extensions.Time.Testing;
 using Tern.Smtp.Server;
 
 namespace Tern.Smtp.Tests.Infrastructure;
@@ -15,7 +14,7 @@ internal sealed class SessionHarness : IAsyncDisposable
 
     private readonly CancellationTokenSource _shutdown = new();
 
-    private SessionHarness(SmtpServerOptions options, MemoryMessageHandler handler, FakeTimeProvider time)
+    private SessionHarness(SmtpServerOptions options, MemoryMessageHandler handler, TimerTrackingTimeProvider time)
     {
         Options = options;
         Handler = handler;
@@ -31,7 +30,7 @@ internal sealed class SessionHarness : IAsyncDisposable
 
     public MemoryMessageHandler Handler { get; }
 
-    public FakeTimeProvider Time { get; }
+    public TimerTrackingTimeProvider Time { get; }
 
     public TestLogger Logger { get; } = new();
 
@@ -51,9 +50,11 @@ internal sealed class SessionHarness : IAsyncDisposable
         bool withCertificate = true,
         long maxMessageSize = SmtpServerOptions.DefaultMaxMessageSize,
         int maxRecipients = SmtpServerOptions.DefaultMaxRecipients,
-        MemoryMessageHandler? handler = null)
+        MemoryMessageHandler? handler = null,
+        int maxErrors = SmtpServerOptions.DefaultMaxErrors,
+        int softErrorLimit = SmtpServerOptions.DefaultSoftErrorLimit)
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2025, 12, 4, 21, 15, 0, TimeSpan.Zero));
+        var time = new TimerTrackingTimeProvider(new DateTimeOffset(2025, 12, 4, 21, 15, 0, TimeSpan.Zero));
         var options = new SmtpServerOptions
         {
             HostName = "mx.example.net",
@@ -61,6 +62,8 @@ internal sealed class SessionHarness : IAsyncDisposable
             Certificate = withCertificate ? TestCertificates.Localhost : null,
             MaxMessageSize = maxMessageSize,
             MaxRecipients = maxRecipients,
+            MaxErrors = maxErrors,
+            SoftErrorLimit = softErrorLimit,
             TimeProvider = time,
         };
         return new SessionHarness(options, handler ?? new MemoryMessageHandler(), time);
