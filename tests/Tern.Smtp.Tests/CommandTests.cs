@@ -324,8 +324,53 @@ public sealed class CommandTests
     }
 
     [Theory]
+    [InlineData("BDAT 5 LASTX")]
+    [InlineData("BDAT 5 LAST LAST")]
+    [InlineData("BDAT 5  LAST")]
+    public async Task Bdat_ReadableSizeBadRest_ChunkSkippedThen501(string command)
+    {
+        await using var harness = SessionHarness.Start();
+        await harness.GreetAsync();
+        await harness.Client.CommandAsync("MAIL FROM:<a@example.org>");
+        await harness.Client.CommandAsync("RCPT TO:<b@example.net>");
+
+        // RFC 3030 section 2: the five octets follow the command whatever the reply, so none is a command.
+        await harness.Client.SendAsync(command + "\r\nQUIT\nNOOP\r\n");
+
+        Assert.Equal("501 5.5.4 Syntax: BDAT size [LAST]", (await harness.Client.ReadReplyAsync()).First);
+        Assert.Equal("250 2.0.0 Ok", (await harness.Client.ReadReplyAsync()).First);
+        Assert.Equal("503 5.5.1 Send MAIL first", (await harness.Client.CommandAsync("RCPT TO:<b@example.net>")).First);
+        Assert.Empty(harness.Handler.Messages);
+    }
+
+    [Fact]
+    public async Task Bdat_InvalidUtf8AfterSize_ChunkSkippedThen500()
+    {
+        await using var harness = SessionHarness.Start();
+        await harness.GreetAsync();
+
+        await harness.Client.SendAsync([.. "BDAT 5 "u8, 0xC3, 0x28, .. "\r\nQUIT\nNOOP\r\n"u8]);
+
+        Assert.Equal("500 5.5.2 Command line is not valid UTF-8", (await harness.Client.ReadReplyAsync()).First);
+        Assert.Equal("250 2.0.0 Ok", (await harness.Client.ReadReplyAsync()).First);
+    }
+
+    [Fact]
+    public async Task Bdat_InvalidUtf8Size_Gets421AndCloses()
+    {
+        await using var harness = SessionHarness.Start();
+        await harness.GreetAsync();
+
+        await harness.Client.SendAsync([.. "BDAT 5"u8, 0xC3, 0x28, .. " LAST\r\nhello"u8]);
+
+        Assert.StartsWith("421 4.5.2 mx.example.net ", (await harness.Client.ReadReplyAsync()).First, StringComparison.Ordinal);
+        Assert.True(await harness.Client.ReadEndOfStreamAsync());
+    }
+
+    [Theory]
     [InlineData("BDAT")]
     [InlineData("BDAT x")]
+    [InlineData("BDAT abc LAST")]
     [InlineData("BDAT -1")]
     [InlineData("BDAT 1234567890123456789")]
     public async Task Bdat_UnreadableSize_Gets421AndCloses(string command)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Tern.Smtp.Protocol;
 
 namespace Tern.Smtp.Server;
@@ -62,15 +63,14 @@ internal sealed partial class SmtpConnection
         }
     }
 
-    private async ValueTask<bool> HandleBdatAsync(string argument)
+    /// <summary>
+    /// Receives one BDAT chunk of <paramref name="size"/> octets, or skips it and sends
+    /// <paramref name="lineRejection"/> when the command line was invalid.
+    /// </summary>
+    private async ValueTask<bool> HandleBdatAsync(long size, bool last, SmtpReply? lineRejection)
     {
-        if (!TryParseBdatArgument(argument, out var size, out var last, out var syntaxError))
-        {
-            return await RejectBdatSizeAsync();
-        }
-
         _readTimeout = _options.DataTimeout;
-        var rejection = syntaxError ?? CheckReadyForContent();
+        var rejection = lineRejection ?? CheckReadyForContent();
         if (rejection is not null)
         {
             return await SkipChunkAsync(size, rejection);
@@ -116,21 +116,28 @@ internal sealed partial class SmtpConnection
 
     // RFC 3030: bdat-cmd = "BDAT" SP chunk-size [ SP end-marker ], chunk-size = 1*DIGIT. Returns false
     // when the size is unreadable. More than 18 digits could overflow a long, and no real chunk is an
-    // exabyte. A readable size with a bad end marker sets the 501 reply in syntaxError.
-    private static bool TryParseBdatArgument(string argument, out long size, out bool last, out SmtpReply? syntaxError)
+    // exabyte. A readable size with anything but " LAST" after it sets the 501 reply in syntaxError.
+    // Bytes, not text, because the size must be found even in a line that is not valid UTF-8.
+    private static bool TryParseBdatArgument(ReadOnlySpan<byte> argument, out long size, out bool last, out SmtpReply? syntaxError)
     {
-        size = 0;
         last = false;
         syntaxError = null;
-        var parts = argument.Split(' ');
-        if (parts[0].Length is 0 or > 18 || !parts[0].All(char.IsAsciiDigit))
+
+        // RFC 5321 has no trailing spaces in command syntax, but they are common and harmless.
+        argument = argument.TrimEnd(" \t"u8);
+        var space = argument.IndexOf((byte)' ');
+        var digits = space < 0 ? argument : argument[..space];
+        if (digits.Length is 0 or > 18
+            || digits.ContainsAnyExceptInRange((byte)'0', (byte)'9')
+            || !long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out size))
         {
+            size = 0;
             return false;
         }
 
-        size = long.Parse(parts[0], CultureInfo.InvariantCulture);
-        last = parts.Length == 2 && parts[1].Equals("LAST", StringComparison.OrdinalIgnoreCase);
-        if (parts.Length > 2 || (parts.Length == 2 && !last))
+        var rest = space < 0 ? [] : argument[space..];
+        last = Ascii.EqualsIgnoreCase(rest, " LAST"u8);
+        if (!rest.IsEmpty && !last)
         {
             syntaxError = SmtpReplies.BdatSyntax;
         }
@@ -154,7 +161,7 @@ internal sealed partial class SmtpConnection
         return true;
     }
 
-    // Without a valid size the end of the chunk is unknown, and reading on would execute message
+    // Without a readable size the end of the chunk is unknown, and reading on would execute message
     // content as commands. RFC 5321 section 3.8 allows closing the connection only with 421.
     private async ValueTask<bool> RejectBdatSizeAsync()
     {

@@ -206,15 +206,23 @@ internal sealed partial class SmtpConnection : IAsyncDisposable
         var command = SmtpCommandNames.Identify(verb);
         _command = SmtpCommandNames.GetName(command);
 
-        if (!Utf8.IsValid(argumentBytes))
+        SmtpReply? lineRejection = Utf8.IsValid(argumentBytes) ? null : SmtpReplies.CommandNotUtf8;
+
+        // RFC 3030 section 2: the chunk follows BDAT whatever the reply, so an invalid BDAT line is
+        // answered only after its chunk has been skipped, and only a size that cannot be read ends the session.
+        if (command == SmtpCommand.Bdat)
         {
-            // A BDAT chunk follows its command whatever the reply, so an unreadable size cannot be skipped.
-            if (command == SmtpCommand.Bdat)
+            if (!TryParseBdatArgument(argumentBytes, out var size, out var last, out var syntaxError))
             {
                 return await RejectBdatSizeAsync();
             }
 
-            Reply(SmtpReplies.CommandNotUtf8);
+            return await HandleBdatAsync(size, last, lineRejection ?? syntaxError);
+        }
+
+        if (lineRejection is not null)
+        {
+            Reply(lineRejection);
             return true;
         }
 
@@ -236,8 +244,6 @@ internal sealed partial class SmtpConnection : IAsyncDisposable
                 return true;
             case SmtpCommand.Data:
                 return await HandleDataAsync(argument);
-            case SmtpCommand.Bdat:
-                return await HandleBdatAsync(argument);
             case SmtpCommand.Rset:
                 await HandleRsetAsync(argument);
                 return true;
