@@ -30,6 +30,7 @@ public sealed class CommandTests
                 "250-PIPELINING",
                 "250-SIZE 10240000",
                 "250-8BITMIME",
+                "250-DSN",
                 "250-ENHANCEDSTATUSCODES",
                 "250-SMTPUTF8",
                 "250-CHUNKING",
@@ -222,6 +223,34 @@ public sealed class CommandTests
         var reply = await harness.Client.CommandAsync("NOOP " + new string('x', length - 5));
 
         Assert.Equal(expected, reply.Code);
+    }
+
+    [Theory]
+    [InlineData(1048, "250 2.1.5 Ok")]
+    [InlineData(1049, "500 5.5.2 Line too long")]
+    public async Task RcptLine_DsnLimit_Boundary(int length, string expected)
+    {
+        await using var harness = SessionHarness.Start();
+        await harness.GreetAsync();
+        await harness.Client.CommandAsync("MAIL FROM:<a@example.org> RET=HDRS ENVID=" + new string('e', 100));
+
+        // RFC 3461 lets ORCPT values make RCPT lines longer than 512 octets; CRLF makes up the length.
+        var prefix = "RCPT TO:<b@example.net> NOTIFY=SUCCESS,FAILURE,DELAY ORCPT=rfc822;";
+        var reply = await harness.Client.CommandAsync(prefix + new string('o', length - 2 - prefix.Length));
+
+        Assert.Equal(expected, reply.First);
+    }
+
+    [Fact]
+    public async Task BdatLine_Over512Octets_ChunkSkippedThen500()
+    {
+        await using var harness = SessionHarness.Start();
+        await harness.GreetAsync();
+
+        await harness.Client.SendAsync("BDAT 5 LAST" + new string(' ', 510) + "x\r\nQUIT\nNOOP\r\n");
+
+        Assert.Equal("500 5.5.2 Line too long", (await harness.Client.ReadReplyAsync()).First);
+        Assert.Equal("250 2.0.0 Ok", (await harness.Client.ReadReplyAsync()).First);
     }
 
     [Theory]

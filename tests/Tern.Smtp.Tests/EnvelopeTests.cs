@@ -91,6 +91,26 @@ public sealed class EnvelopeTests
     }
 
     [Fact]
+    public async Task DsnParameters_Advertised_KeptInEnvelope()
+    {
+        await using var harness = SessionHarness.Start();
+        await harness.Client.ReadReplyAsync();
+        Assert.Contains("250-DSN", (await harness.Client.CommandAsync("EHLO client.example.org")).Lines);
+
+        Assert.Equal("250 2.1.0 Ok", (await harness.Client.CommandAsync("MAIL FROM:<a@example.org> RET=HDRS ENVID=abc")).First);
+        Assert.Equal("250 2.1.5 Ok", (await harness.Client.CommandAsync("RCPT TO:<b@example.net> NOTIFY=NEVER ORCPT=rfc822;b@example.net")).First);
+        await harness.Client.SendAsync("BDAT 3 LAST\r\nx\r\n");
+        Assert.Equal(250, (await harness.Client.ReadReplyAsync()).Code);
+
+        var envelope = Assert.Single(harness.Handler.Messages).Envelope;
+        Assert.Equal(DsnReturn.Headers, envelope.Return);
+        Assert.Equal("abc", envelope.EnvelopeId);
+        var recipient = Assert.Single(envelope.Recipients);
+        Assert.Equal(DsnNotify.Never, recipient.Notify);
+        Assert.Equal("rfc822;b@example.net", recipient.OriginalRecipient);
+    }
+
+    [Fact]
     public async Task Mail_DeclaredSize_Kept()
     {
         await using var harness = SessionHarness.Start();

@@ -206,7 +206,15 @@ internal sealed partial class SmtpConnection : IAsyncDisposable
         var command = SmtpCommandNames.Identify(verb);
         _command = SmtpCommandNames.GetName(command);
 
-        SmtpReply? lineRejection = Utf8.IsValid(argumentBytes) ? null : SmtpReplies.CommandNotUtf8;
+        SmtpReply? lineRejection = null;
+        if (line.Length + 2 > SmtpInputReader.MaxCommandLineOctets && command is not (SmtpCommand.Mail or SmtpCommand.Rcpt))
+        {
+            lineRejection = SmtpReplies.LineTooLong;
+        }
+        else if (!Utf8.IsValid(argumentBytes))
+        {
+            lineRejection = SmtpReplies.CommandNotUtf8;
+        }
 
         // RFC 3030 section 2: the chunk follows BDAT whatever the reply, so an invalid BDAT line is
         // answered only after its chunk has been skipped, and only a size that cannot be read ends the session.

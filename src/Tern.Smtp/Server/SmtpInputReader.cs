@@ -8,7 +8,10 @@ internal enum CommandLineStatus
     /// <summary>A complete line, which <see cref="SmtpInputReader.Line"/> returns without the CRLF.</summary>
     Line,
 
-    /// <summary>The line exceeded 512 octets; it has been skipped up to and including its CRLF.</summary>
+    /// <summary>
+    /// The line exceeded <see cref="SmtpInputReader.MaxParameterCommandLineOctets"/>; it has been skipped up to
+    /// and including its CRLF.
+    /// </summary>
     TooLong,
 
     /// <summary>The line contained a bare CR or LF; it has been skipped up to and including its CRLF.</summary>
@@ -26,12 +29,23 @@ internal enum CommandLineStatus
 /// </summary>
 internal sealed class SmtpInputReader : IDisposable
 {
-    /// <summary>RFC 5321 section 4.5.3.1.4: a command line is at most 512 octets including CRLF.</summary>
-    /// <remarks>
-    /// NOTE: RFC 3461 lets DSN parameters lengthen MAIL and RCPT lines. DSN is not advertised yet, so
-    /// 512 octets still fits every line a client may send; the limit must grow when DSN is offered.
-    /// </remarks>
+    /// <summary>
+    /// RFC 5321 section 4.5.3.1.4: a command line is at most 512 octets including CRLF. The reader accepts
+    /// lines up to <see cref="MaxParameterCommandLineOctets"/>, and the session applies this limit to
+    /// every command except MAIL and RCPT.
+    /// </summary>
     public const int MaxCommandLineOctets = 512;
+
+    /// <summary>
+    /// The limit for MAIL and RCPT lines, which service extensions lengthen: 1048 octets including CRLF.
+    /// </summary>
+    /// <remarks>
+    /// RFC 3461 allows an ORCPT value of up to 500 characters, so the limit is 512 plus 500 plus the
+    /// keywords " ORCPT=" (7) and " NOTIFY=SUCCESS,FAILURE,DELAY" (29). The MAIL parameters together
+    /// need less: SIZE (RFC 1870), BODY (RFC 6152), SMTPUTF8 (RFC 6531), RET and an ENVID of up to
+    /// 100 characters (RFC 3461).
+    /// </remarks>
+    public const int MaxParameterCommandLineOctets = MaxCommandLineOctets + 500 + 7 + 29;
 
     private const int BufferSize = 16 * 1024;
     private const byte Cr = (byte)'\r';
@@ -77,7 +91,7 @@ internal sealed class SmtpInputReader : IDisposable
                     var lineStart = _start;
                     var lineLength = lf - 1 - _start;
                     _start = lf + 1;
-                    if (lineLength + 2 > MaxCommandLineOctets)
+                    if (lineLength + 2 > MaxParameterCommandLineOctets)
                     {
                         return CommandLineStatus.TooLong;
                     }
@@ -101,8 +115,8 @@ internal sealed class SmtpInputReader : IDisposable
                 scanned = _end - _start;
             }
 
-            // With no CRLF in the first 512 octets the line is too long whatever follows.
-            if (scanned >= MaxCommandLineOctets)
+            // With no CRLF within the limit the line is too long whatever follows.
+            if (scanned >= MaxParameterCommandLineOctets)
             {
                 return await SkipToLineEndAsync() ? CommandLineStatus.TooLong : CommandLineStatus.EndOfStream;
             }

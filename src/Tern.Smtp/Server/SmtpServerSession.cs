@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Tern.Smtp.Server;
 
 /// <summary>
-/// Runs the server side of SMTP sessions (RFC 5321 with PIPELINING, SIZE, 8BITMIME, ENHANCEDSTATUSCODES,
+/// Runs the server side of SMTP sessions (RFC 5321 with PIPELINING, SIZE, 8BITMIME, DSN, ENHANCEDSTATUSCODES,
 /// SMTPUTF8, CHUNKING and STARTTLS) over any <see cref="Stream"/>. One instance serves one listener:
 /// it keeps the validated options and can run many connections at once, each in its own
 /// <see cref="RunAsync"/> call.
@@ -123,6 +123,11 @@ public sealed class SmtpServerSession
             "PIPELINING",
             "SIZE " + Options.MaxMessageSize.ToString(CultureInfo.InvariantCulture),
             "8BITMIME",
+
+            // RFC 3461: the queue keeps NOTIFY, ORCPT, RET and ENVID, and delivery forwards them. DSN
+            // parameters make MAIL and RCPT lines longer than the 512 octets of RFC 5321, so the session
+            // accepts those two commands up to SmtpInputReader.MaxParameterCommandLineOctets.
+            "DSN",
             "ENHANCEDSTATUSCODES",
             "SMTPUTF8",
             "CHUNKING",
