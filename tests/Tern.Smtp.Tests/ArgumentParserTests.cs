@@ -11,7 +11,7 @@ public sealed class ArgumentParserTests
     [Fact]
     public void Mail_AllParameters_Kept()
     {
-        var rejection = SmtpArgumentParser.ParseMail("FROM:<a@example.org> SIZE=500 BODY=8BITMIME SMTPUTF8 RET=HDRS ENVID=QQ+2B314159", MaxSize, out var envelope);
+        var rejection = SmtpArgumentParser.ParseMail("FROM:<a@example.org> SIZE=500 BODY=8BITMIME SMTPUTF8 RET=HDRS ENVID=QQ+2B314159", extendedHello: true, MaxSize, out var envelope);
 
         Assert.Null(rejection);
         Assert.NotNull(envelope);
@@ -34,7 +34,7 @@ public sealed class ArgumentParserTests
     [InlineData("FROM:<> RET=full")]
     public void Mail_ValidForms_Accepted(string argument)
     {
-        Assert.Null(SmtpArgumentParser.ParseMail(argument, MaxSize, out var envelope));
+        Assert.Null(SmtpArgumentParser.ParseMail(argument, extendedHello: true, MaxSize, out var envelope));
         Assert.NotNull(envelope);
     }
 
@@ -67,7 +67,7 @@ public sealed class ArgumentParserTests
     [InlineData("FROM:<a@example.org> ENVID=ü", "553 5.6.7")]
     public void Mail_Invalid_Rejected(string argument, string expected)
     {
-        var rejection = SmtpArgumentParser.ParseMail(argument, MaxSize, out var envelope);
+        var rejection = SmtpArgumentParser.ParseMail(argument, extendedHello: true, MaxSize, out var envelope);
 
         Assert.NotNull(rejection);
         Assert.StartsWith(expected + " ", rejection.ToString(), StringComparison.Ordinal);
@@ -77,7 +77,7 @@ public sealed class ArgumentParserTests
     [Fact]
     public void Mail_Utf8WithSmtpUtf8_Accepted()
     {
-        Assert.Null(SmtpArgumentParser.ParseMail("FROM:<用户@例子.广告> SMTPUTF8", MaxSize, out var envelope));
+        Assert.Null(SmtpArgumentParser.ParseMail("FROM:<用户@例子.广告> SMTPUTF8", extendedHello: true, MaxSize, out var envelope));
 
         Assert.Equal("用户@例子.广告", envelope?.ReversePath?.Address);
     }
@@ -85,7 +85,7 @@ public sealed class ArgumentParserTests
     [Fact]
     public void Rcpt_DsnParameters_Kept()
     {
-        var rejection = SmtpArgumentParser.ParseRcpt("TO:<b@example.net> NOTIFY=SUCCESS,delay ORCPT=rfc822;b+2Bx@example.net", smtpUtf8: false, out var recipient);
+        var rejection = SmtpArgumentParser.ParseRcpt("TO:<b@example.net> NOTIFY=SUCCESS,delay ORCPT=rfc822;b+2Bx@example.net", extendedHello: true, smtpUtf8: false, out var recipient);
 
         Assert.Null(rejection);
         Assert.NotNull(recipient);
@@ -97,7 +97,7 @@ public sealed class ArgumentParserTests
     [Fact]
     public void Rcpt_NotifyNever_Kept()
     {
-        Assert.Null(SmtpArgumentParser.ParseRcpt("TO:<b@example.net> NOTIFY=NEVER", smtpUtf8: false, out var recipient));
+        Assert.Null(SmtpArgumentParser.ParseRcpt("TO:<b@example.net> NOTIFY=NEVER", extendedHello: true, smtpUtf8: false, out var recipient));
 
         Assert.Equal(DsnNotify.Never, recipient?.Notify);
     }
@@ -118,7 +118,7 @@ public sealed class ArgumentParserTests
     [InlineData("TO:<用户@example.net>", "553 5.6.7")]
     public void Rcpt_Invalid_Rejected(string argument, string expected)
     {
-        var rejection = SmtpArgumentParser.ParseRcpt(argument, smtpUtf8: false, out var recipient);
+        var rejection = SmtpArgumentParser.ParseRcpt(argument, extendedHello: true, smtpUtf8: false, out var recipient);
 
         Assert.NotNull(rejection);
         Assert.StartsWith(expected + " ", rejection.ToString(), StringComparison.Ordinal);
@@ -128,7 +128,7 @@ public sealed class ArgumentParserTests
     [Fact]
     public void Rcpt_Utf8InSmtpUtf8Transaction_Accepted()
     {
-        Assert.Null(SmtpArgumentParser.ParseRcpt("TO:<用户@例子.广告>", smtpUtf8: true, out var recipient));
+        Assert.Null(SmtpArgumentParser.ParseRcpt("TO:<用户@例子.广告>", extendedHello: true, smtpUtf8: true, out var recipient));
 
         Assert.Equal("用户@例子.广告", recipient?.Mailbox.Address);
     }
@@ -136,7 +136,7 @@ public sealed class ArgumentParserTests
     [Fact]
     public void Rcpt_Postmaster_Accepted()
     {
-        Assert.Null(SmtpArgumentParser.ParseRcpt("TO:<Postmaster>", smtpUtf8: false, out var recipient));
+        Assert.Null(SmtpArgumentParser.ParseRcpt("TO:<Postmaster>", extendedHello: true, smtpUtf8: false, out var recipient));
 
         Assert.True(recipient?.Mailbox.IsPostmaster);
     }

@@ -110,6 +110,62 @@ public sealed class EnvelopeTests
         Assert.Equal("rfc822;b@example.net", recipient.OriginalRecipient);
     }
 
+    [Theory]
+    [InlineData("MAIL FROM:<a@example.org> SMTPUTF8")]
+    [InlineData("MAIL FROM:<a@example.org> BODY=8BITMIME")]
+    [InlineData("MAIL FROM:<a@example.org> SIZE=100")]
+    [InlineData("MAIL FROM:<a@example.org> RET=HDRS ENVID=abc")]
+    public async Task Helo_MailParameters_Get555(string command)
+    {
+        await using var harness = SessionHarness.Start();
+        await harness.Client.ReadReplyAsync();
+        await harness.Client.CommandAsync("HELO old.example.org");
+
+        Assert.Equal("555 5.5.4 MAIL and RCPT parameters require EHLO", (await harness.Client.CommandAsync(command)).First);
+        Assert.Equal("250 2.1.0 Ok", (await harness.Client.CommandAsync("MAIL FROM:<a@example.org>")).First);
+    }
+
+    [Fact]
+    public async Task Helo_RcptParameters_Get555()
+    {
+        await using var harness = SessionHarness.Start();
+        await harness.Client.ReadReplyAsync();
+        await harness.Client.CommandAsync("HELO old.example.org");
+        await harness.Client.CommandAsync("MAIL FROM:<a@example.org>");
+
+        var reply = await harness.Client.CommandAsync("RCPT TO:<b@example.net> NOTIFY=NEVER ORCPT=rfc822;b@example.net");
+
+        Assert.Equal("555 5.5.4 MAIL and RCPT parameters require EHLO", reply.First);
+    }
+
+    [Fact]
+    public async Task Helo_Utf8Sender_Gets553()
+    {
+        await using var harness = SessionHarness.Start();
+        await harness.Client.ReadReplyAsync();
+        await harness.Client.CommandAsync("HELO old.example.org");
+
+        var reply = await harness.Client.CommandAsync("MAIL FROM:<发件人@例子.广告>");
+
+        Assert.Equal("553 5.6.7 Non-ASCII address requires the SMTPUTF8 parameter", reply.First);
+    }
+
+    [Fact]
+    public async Task Helo_Bdat_ChunkSkippedThen503()
+    {
+        await using var harness = SessionHarness.Start();
+        await harness.Client.ReadReplyAsync();
+        await harness.Client.CommandAsync("HELO old.example.org");
+        await harness.Client.CommandAsync("MAIL FROM:<a@example.org>");
+        await harness.Client.CommandAsync("RCPT TO:<b@example.net>");
+
+        await harness.Client.SendAsync("BDAT 5 LAST\r\nQUIT\nNOOP\r\n");
+
+        Assert.Equal("503 5.5.1 BDAT requires EHLO", (await harness.Client.ReadReplyAsync()).First);
+        Assert.Equal("250 2.0.0 Ok", (await harness.Client.ReadReplyAsync()).First);
+        Assert.Empty(harness.Handler.Messages);
+    }
+
     [Fact]
     public async Task Mail_DeclaredSize_Kept()
     {

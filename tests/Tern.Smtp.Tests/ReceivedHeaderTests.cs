@@ -76,6 +76,7 @@ public sealed class ReceivedHeaderTests
     [InlineData(true, true, true, true, "UTF8SMTPSA")]
     [InlineData(false, false, false, false, "SMTP")]
     [InlineData(false, true, false, false, "SMTP")]
+    [InlineData(false, false, false, true, "SMTP")]
     public void Protocol_NamedPerRfc3848And6531(bool ehlo, bool tls, bool authenticated, bool smtpUtf8, string expected)
     {
         var session = CreateContext(IPAddress.Loopback);

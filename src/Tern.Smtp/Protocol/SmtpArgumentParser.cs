@@ -10,8 +10,11 @@ namespace Tern.Smtp.Protocol;
 /// </summary>
 internal static class SmtpArgumentParser
 {
-    /// <summary>Parses "FROM:&lt;path&gt; [parameters]" into a new envelope.</summary>
-    public static SmtpReply? ParseMail(string argument, long maxMessageSize, out SmtpEnvelope? envelope)
+    /// <summary>
+    /// Parses "FROM:&lt;path&gt; [parameters]" into a new envelope. <paramref name="extendedHello"/> is false
+    /// after HELO, when any parameter gets 555.
+    /// </summary>
+    public static SmtpReply? ParseMail(string argument, bool extendedHello, long maxMessageSize, out SmtpEnvelope? envelope)
     {
         envelope = null;
         if (!TrySplitPath(argument, "FROM:", out var pathText))
@@ -34,6 +37,11 @@ internal static class SmtpArgumentParser
         var parameters = new ParameterReader(pathText[pathLength..]);
         while (parameters.TryRead(out var keyword, out var value))
         {
+            if (!extendedHello)
+            {
+                return SmtpReplies.ParametersNeedEhlo;
+            }
+
             if (keyword.Equals("SIZE", StringComparison.OrdinalIgnoreCase))
             {
                 // RFC 1870: size-value = 1*20DIGIT. Twenty digits can exceed a long, and such a size is
@@ -144,8 +152,11 @@ internal static class SmtpArgumentParser
         return null;
     }
 
-    /// <summary>Parses "TO:&lt;path&gt; [parameters]"; <paramref name="smtpUtf8"/> is the transaction's SMTPUTF8 flag.</summary>
-    public static SmtpReply? ParseRcpt(string argument, bool smtpUtf8, out SmtpRecipient? recipient)
+    /// <summary>
+    /// Parses "TO:&lt;path&gt; [parameters]". <paramref name="extendedHello"/> is false after HELO, when any
+    /// parameter gets 555, and <paramref name="smtpUtf8"/> is the transaction's SMTPUTF8 flag.
+    /// </summary>
+    public static SmtpReply? ParseRcpt(string argument, bool extendedHello, bool smtpUtf8, out SmtpRecipient? recipient)
     {
         recipient = null;
         if (!TrySplitPath(argument, "TO:", out var pathText))
@@ -163,6 +174,11 @@ internal static class SmtpArgumentParser
         var parameters = new ParameterReader(pathText[pathLength..]);
         while (parameters.TryRead(out var keyword, out var value))
         {
+            if (!extendedHello)
+            {
+                return SmtpReplies.ParametersNeedEhlo;
+            }
+
             if (keyword.Equals("NOTIFY", StringComparison.OrdinalIgnoreCase))
             {
                 if (notify != DsnNotify.Unspecified || value is null || !TryParseNotify(value, out notify))

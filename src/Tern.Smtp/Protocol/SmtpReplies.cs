@@ -44,6 +44,13 @@ internal static class SmtpReplies
     public static readonly SmtpReply SenderSyntax = new(501, "5.1.7", "Invalid sender address syntax");
     public static readonly SmtpReply RecipientSyntax = new(501, "5.1.3", "Invalid recipient address syntax");
 
+    // RFC 5321 sections 2.2.1 and 4.1.1.1: service extensions exist only in a session opened with EHLO,
+    // and section 4.1.1.11 answers parameters of extensions not offered with 555.
+    public static readonly SmtpReply ParametersNeedEhlo = new(555, "5.5.4", "MAIL and RCPT parameters require EHLO");
+
+    // BDAT belongs to CHUNKING (RFC 3030), which HELO does not offer.
+    public static readonly SmtpReply BdatNeedsEhlo = new(503, "5.5.1", "BDAT requires EHLO");
+
     public static readonly SmtpReply SendHelloFirst = new(503, "5.5.1", "Send EHLO or HELO first");
     public static readonly SmtpReply NestedMail = new(503, "5.5.1", "Sender already given; send RSET to start over");
     public static readonly SmtpReply NeedMail = new(503, "5.5.1", "Send MAIL first");

@@ -47,11 +47,12 @@ internal static class ReceivedHeader
     /// <summary>
     /// Returns the "with" protocol name: ESMTP with "S" after TLS and "A" after authentication
     /// (RFC 3848), UTF8SMTP in the same forms for SMTPUTF8 transactions (RFC 6531 section 3.7.3),
-    /// and SMTP after HELO. RFC 3848 registers no TLS or authenticated variant of plain SMTP.
+    /// and SMTP after HELO. RFC 3848 registers no TLS or authenticated variant of plain SMTP, and after
+    /// HELO no transaction can use SMTPUTF8, so plain SMTP is the name whatever the envelope says.
     /// </summary>
     internal static string GetProtocol(SmtpSessionContext session, SmtpEnvelope envelope)
     {
-        if (!session.IsExtendedHello && !envelope.SmtpUtf8)
+        if (!session.IsExtendedHello)
         {
             return "SMTP";
         }

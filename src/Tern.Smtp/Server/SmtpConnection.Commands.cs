@@ -62,7 +62,7 @@ internal sealed partial class SmtpConnection
             return;
         }
 
-        var rejection = SmtpArgumentParser.ParseMail(argument, _options.MaxMessageSize, out var envelope);
+        var rejection = SmtpArgumentParser.ParseMail(argument, _context.IsExtendedHello, _options.MaxMessageSize, out var envelope);
         if (rejection is not null)
         {
             Reply(rejection);
@@ -88,7 +88,7 @@ internal sealed partial class SmtpConnection
             return;
         }
 
-        var rejection = SmtpArgumentParser.ParseRcpt(argument, _envelope.SmtpUtf8, out var recipient);
+        var rejection = SmtpArgumentParser.ParseRcpt(argument, _context.IsExtendedHello, _envelope.SmtpUtf8, out var recipient);
         if (rejection is not null)
         {
             Reply(rejection);

@@ -70,7 +70,7 @@ internal sealed partial class SmtpConnection
     private async ValueTask<bool> HandleBdatAsync(long size, bool last, SmtpReply? lineRejection)
     {
         _readTimeout = _options.DataTimeout;
-        var rejection = lineRejection ?? CheckReadyForContent();
+        var rejection = lineRejection ?? CheckReadyForChunk();
         if (rejection is not null)
         {
             return await SkipChunkAsync(size, rejection);
@@ -170,7 +170,19 @@ internal sealed partial class SmtpConnection
         return false;
     }
 
-    /// <summary>Returns the reply that refuses DATA or BDAT in the current state, or null when content may follow.</summary>
+    /// <summary>Returns the reply that rejects BDAT in the current state, or null when the chunk may be stored.</summary>
+    private SmtpReply? CheckReadyForChunk()
+    {
+        // A client that sent BDAT after HELO still sends the chunk, which is skipped like any other.
+        if (_context.HeloName is not null && !_context.IsExtendedHello)
+        {
+            return SmtpReplies.BdatNeedsEhlo;
+        }
+
+        return CheckReadyForContent();
+    }
+
+    /// <summary>Returns the reply that rejects DATA or BDAT in the current state, or null when content may follow.</summary>
     private SmtpReply? CheckReadyForContent()
     {
         if (TlsRequired)
