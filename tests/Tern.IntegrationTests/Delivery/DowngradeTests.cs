@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Tern.IntegrationTests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace Tern.IntegrationTests.Delivery;
 
