@@ -490,7 +490,7 @@ public sealed class CommandTests
     }
 
     [Fact]
-    public async Task Data_EmptyMessage_Accepted()
+    public async Task Data_EmptyMessage_Gets554()
     {
         await using var harness = SessionHarness.Start();
         await harness.GreetAsync();
@@ -500,8 +500,78 @@ public sealed class CommandTests
 
         await harness.Client.SendAsync(".\r\n");
 
-        Assert.Equal(250, (await harness.Client.ReadReplyAsync()).Code);
-        Assert.Equal(string.Empty, Assert.Single(harness.Handler.Messages).ClientText);
+        Assert.Equal("554 5.6.0 Message is empty", (await harness.Client.ReadReplyAsync()).First);
+        Assert.Empty(harness.Handler.Messages);
+        Assert.Equal(1, harness.Handler.DiscardedCount);
+    }
+
+    [Theory]
+    [InlineData("BDAT 0 LAST\r\n")]
+    [InlineData("BDAT 0\r\nBDAT 0 LAST\r\n")]
+    public async Task Bdat_NoOctets_Gets554(string chunks)
+    {
+        await using var harness = SessionHarness.Start();
+        await harness.GreetAsync();
+        await harness.Client.CommandAsync("MAIL FROM:<a@example.org>");
+        await harness.Client.CommandAsync("RCPT TO:<b@example.net>");
+
+        await harness.Client.SendAsync(chunks + "NOOP\r\n");
+
+        if (chunks.StartsWith("BDAT 0\r\n", StringComparison.Ordinal))
+        {
+            Assert.Equal("250 2.0.0 0 octets received", (await harness.Client.ReadReplyAsync()).First);
+        }
+
+        Assert.Equal("554 5.6.0 Message is empty", (await harness.Client.ReadReplyAsync()).First);
+        Assert.Equal("250 2.0.0 Ok", (await harness.Client.ReadReplyAsync()).First);
+        Assert.Empty(harness.Handler.Messages);
+    }
+
+    [Fact]
+    public async Task Data_NulOctet_ReadToEndThen550()
+    {
+        await using var harness = SessionHarness.Start();
+        await harness.GreetAsync();
+        await harness.Client.CommandAsync("MAIL FROM:<a@example.org>");
+        await harness.Client.CommandAsync("RCPT TO:<b@example.net>");
+        await harness.Client.CommandAsync("DATA");
+
+        await harness.Client.SendAsync("Subject: x\r\n\r\na\0b\r\n.\r\nNOOP\r\n");
+
+        Assert.Equal("550 5.6.0 Message contains a NUL octet", (await harness.Client.ReadReplyAsync()).First);
+        Assert.Equal("250 2.0.0 Ok", (await harness.Client.ReadReplyAsync()).First);
+        Assert.Empty(harness.Handler.Messages);
+    }
+
+    [Fact]
+    public async Task Bdat_NulOctet_Gets550()
+    {
+        await using var harness = SessionHarness.Start();
+        await harness.GreetAsync();
+        await harness.Client.CommandAsync("MAIL FROM:<a@example.org>");
+        await harness.Client.CommandAsync("RCPT TO:<b@example.net>");
+
+        await harness.Client.SendAsync("BDAT 4\r\na\0\r\nBDAT 3 LAST\r\nb\r\n");
+
+        Assert.Equal("550 5.6.0 Message contains a NUL octet", (await harness.Client.ReadReplyAsync()).First);
+        Assert.Equal("503 5.5.1 Send MAIL first", (await harness.Client.ReadReplyAsync()).First);
+        Assert.Empty(harness.Handler.Messages);
+    }
+
+    [Theory]
+    [InlineData("NOOP\0\r\n")]
+    [InlineData("NO\0OP\r\n")]
+    [InlineData("MAIL FROM:<a@example.org>\0\r\n")]
+    [InlineData("BDAT 5 \0\r\nQUIT\n")]
+    public async Task CommandLine_NulOctet_Gets500(string line)
+    {
+        await using var harness = SessionHarness.Start();
+        await harness.GreetAsync();
+
+        await harness.Client.SendAsync(line + "NOOP\r\n");
+
+        Assert.Equal("500 5.5.2 Command line contains a NUL octet", (await harness.Client.ReadReplyAsync()).First);
+        Assert.Equal("250 2.0.0 Ok", (await harness.Client.ReadReplyAsync()).First);
     }
 
     [Fact]

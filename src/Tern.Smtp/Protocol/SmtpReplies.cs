@@ -31,6 +31,9 @@ internal static class SmtpReplies
     public static readonly SmtpReply LineTooLong = new(500, "5.5.2", "Line too long");
     public static readonly SmtpReply CommandBareLineEnding = new(500, "5.5.2", "Bare CR or LF in command line; lines end with CRLF");
     public static readonly SmtpReply CommandNotUtf8 = new(500, "5.5.2", "Command line is not valid UTF-8");
+
+    // RFC 5321 section 4.1.1.4 forbids NUL in SMTP text, commands included.
+    public static readonly SmtpReply CommandContainsNul = new(500, "5.5.2", "Command line contains a NUL octet");
     public static readonly SmtpReply NotImplemented = new(502, "5.5.1", "Command not implemented");
     public static readonly SmtpReply TlsNotAvailable = new(502, "5.5.1", "STARTTLS not available");
 
@@ -82,6 +85,14 @@ internal static class SmtpReplies
     // content rather than the protocol exchange, so the reply is the media error 5.6.0 with 554
     // "transaction failed", which section 4.3.2 lists for the end of DATA.
     public static readonly SmtpReply MessageLineTooLong = new(554, "5.6.0", "Message contains a line longer than 1000 octets");
+
+    // RFC 5321 section 4.1.1.4 forbids NUL in message text. Only BODY=BINARYMIME (RFC 3030) would allow
+    // it, and the session does not offer that body type.
+    public static readonly SmtpReply MessageContainsNul = new(550, "5.6.0", "Message contains a NUL octet");
+
+    // RFC 5322 section 3.6 requires at least the Date and From header fields, so zero octets cannot be a
+    // message. Only that case is rejected: the header fields themselves are not checked.
+    public static readonly SmtpReply EmptyMessage = new(554, "5.6.0", "Message is empty");
 
     // RFC 6531 section 3.5: an address with UTF-8 in a transaction without SMTPUTF8 gets 553 with X.6.7.
     public static readonly SmtpReply NonAsciiAddress = new(553, "5.6.7", "Non-ASCII address requires the SMTPUTF8 parameter");

@@ -5,7 +5,8 @@ namespace Tern.Smtp.Server;
 /// <summary>
 /// Checks message content as it arrives and copies it to the handler's stream until a check fails.
 /// The checks are those of RFC 5321: CRLF as the only line ending (section 2.3.8), text lines of at most
-/// 1000 octets including CRLF (section 4.5.3.1.6), and the size limit (RFC 1870). After the first
+/// 1000 octets including CRLF (section 4.5.3.1.6), no NUL octet (section 4.1.1.4), at least one octet,
+/// and the size limit (RFC 1870). After the first
 /// failure nothing more is written, but the caller keeps reading to the end of the data so that the
 /// session stays in step with the client.
 /// </summary>
@@ -72,17 +73,32 @@ internal sealed class MessageBodyWriter
         }
     }
 
-    /// <summary>Marks the end of the content: a CR at the very end had no LF after it.</summary>
+    /// <summary>Marks the end of the content, where a CR with no LF after it or no content at all fails.</summary>
     public void Complete()
     {
-        if (_pendingCr && Rejection is null)
+        if (Rejection is not null)
+        {
+            return;
+        }
+
+        if (_pendingCr)
         {
             Rejection = SmtpReplies.MessageBareLineEnding;
+        }
+        else if (Size == 0)
+        {
+            Rejection = SmtpReplies.EmptyMessage;
         }
     }
 
     private void Check(ReadOnlySpan<byte> segment)
     {
+        if (segment.Contains((byte)0))
+        {
+            Rejection = SmtpReplies.MessageContainsNul;
+            return;
+        }
+
         var position = 0;
         if (_pendingCr && !segment.IsEmpty)
         {

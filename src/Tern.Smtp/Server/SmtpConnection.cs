@@ -211,6 +211,10 @@ internal sealed partial class SmtpConnection : IAsyncDisposable
         {
             lineRejection = SmtpReplies.LineTooLong;
         }
+        else if (line.Contains((byte)0))
+        {
+            lineRejection = SmtpReplies.CommandContainsNul;
+        }
         else if (!Utf8.IsValid(argumentBytes))
         {
             lineRejection = SmtpReplies.CommandNotUtf8;
