@@ -17,9 +17,11 @@ internal static partial class Log
         Message = "Session {SessionId} from {RemoteEndPoint}: TLS established, {TlsProtocol} with {CipherSuite}")]
     public static partial void TlsEstablished(ILogger logger, string sessionId, IPEndPoint remoteEndPoint, System.Security.Authentication.SslProtocols tlsProtocol, System.Net.Security.TlsCipherSuite cipherSuite);
 
+    // Clients with broken TLS stacks and scanners fail handshakes all day, so this line carries no stack
+    // trace: the exception goes to TlsHandshakeFailedDetail at Debug.
     [LoggerMessage(EventId = 1002, Level = LogLevel.Information,
-        Message = "Session {SessionId} from {RemoteEndPoint}: TLS handshake failed; closing the connection")]
-    public static partial void TlsHandshakeFailed(ILogger logger, string sessionId, IPEndPoint remoteEndPoint, Exception exception);
+        Message = "Session {SessionId} from {RemoteEndPoint}: TLS handshake failed: {Reason}; closing the connection")]
+    public static partial void TlsHandshakeFailed(ILogger logger, string sessionId, IPEndPoint remoteEndPoint, string reason);
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Warning,
         Message = "Session {SessionId} from {RemoteEndPoint}: discarded {ByteCount} octets that the client sent after STARTTLS and before the TLS handshake")]
@@ -60,6 +62,10 @@ internal static partial class Log
     [LoggerMessage(EventId = 1012, Level = LogLevel.Warning,
         Message = "Session {SessionId} from {RemoteEndPoint}: discarding the message failed")]
     public static partial void DiscardFailed(ILogger logger, string sessionId, IPEndPoint remoteEndPoint, Exception exception);
+
+    [LoggerMessage(EventId = 1014, Level = LogLevel.Debug,
+        Message = "Session {SessionId} from {RemoteEndPoint}: TLS handshake exception")]
+    public static partial void TlsHandshakeFailedDetail(ILogger logger, string sessionId, IPEndPoint remoteEndPoint, Exception exception);
 
     [LoggerMessage(EventId = 1013, Level = LogLevel.Information,
         Message = "Session {SessionId} from {RemoteEndPoint}: {ErrorCount} error replies since the last accepted message; replied 421 and closing")]

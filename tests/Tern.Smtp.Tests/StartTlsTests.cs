@@ -1,4 +1,5 @@
 using System.Security.Authentication;
+using Microsoft.Extensions.Logging;
 using Tern.Smtp.Server;
 using Tern.Smtp.Tests.Infrastructure;
 
@@ -67,6 +68,28 @@ public sealed class StartTlsTests
         Assert.True(await harness.Client.ReadEndOfStreamAsync());
         await harness.WaitForEndAsync();
         Assert.Contains(harness.Logger.Entries, entry => entry.EventId == 1002);
+    }
+
+    [Fact]
+    public async Task StartTls_FailedHandshake_OneLineWithoutException()
+    {
+        await using var harness = SessionHarness.Start();
+        await harness.GreetAsync();
+        await harness.Client.CommandAsync("STARTTLS");
+
+        await harness.Client.SendAsync("this is not a TLS record\r\n");
+        await harness.WaitForEndAsync();
+
+        var summary = Assert.Single(harness.Logger.Entries, entry => entry.EventId == 1002);
+        var detail = Assert.Single(harness.Logger.Entries, entry => entry.EventId == 1014);
+        Assert.Equal(LogLevel.Information, summary.Level);
+        Assert.Null(summary.Exception);
+        Assert.StartsWith($"Session {harness.Context.SessionId} from 192.0.2.10:40000: TLS handshake failed: ", summary.Message, StringComparison.Ordinal);
+        Assert.EndsWith("; closing the connection", summary.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', summary.Message);
+        Assert.Equal(LogLevel.Debug, detail.Level);
+        Assert.NotNull(detail.Exception);
+        Assert.Contains(detail.Exception.Message.TrimEnd('.'), summary.Message, StringComparison.Ordinal);
     }
 
     [Fact]

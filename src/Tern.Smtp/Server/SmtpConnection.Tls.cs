@@ -71,7 +71,9 @@ internal sealed partial class SmtpConnection
         catch (Exception exception) when (exception is AuthenticationException or IOException or OperationCanceledException)
         {
             // A failed handshake leaves no channel for a reply, so the session ends without one.
-            Log.TlsHandshakeFailed(_logger, _context.SessionId, _context.RemoteEndPoint, exception);
+            var reason = DescribeHandshakeFailure(exception);
+            Log.TlsHandshakeFailed(_logger, _context.SessionId, _context.RemoteEndPoint, reason);
+            Log.TlsHandshakeFailedDetail(_logger, _context.SessionId, _context.RemoteEndPoint, exception);
             await tls.DisposeAsync();
             return false;
         }
@@ -82,5 +84,23 @@ internal sealed partial class SmtpConnection
         _context.TlsCipherSuite = tls.NegotiatedCipherSuite;
         Log.TlsEstablished(_logger, _context.SessionId, _context.RemoteEndPoint, tls.SslProtocol, tls.NegotiatedCipherSuite);
         return true;
+    }
+
+    // Returns one line for the log. The message of an AuthenticationException only points to its inner
+    // exception, which holds the TLS library's reason, so the messages of the whole chain are joined.
+    private string DescribeHandshakeFailure(Exception exception)
+    {
+        if (exception is OperationCanceledException)
+        {
+            return $"timed out after {_options.CommandTimeout}";
+        }
+
+        var messages = new List<string>();
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            messages.Add(current.Message.ReplaceLineEndings(" ").TrimEnd('.', ' '));
+        }
+
+        return string.Join(": ", messages);
     }
 }

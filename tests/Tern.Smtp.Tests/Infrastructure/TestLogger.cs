@@ -17,8 +17,8 @@ internal sealed class TestLogger : ILogger<SmtpServerSession>
     public bool IsEnabled(LogLevel logLevel) => true;
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-        _entries.Enqueue(new LogEntry(logLevel, eventId.Id, formatter(state, exception)));
+        _entries.Enqueue(new LogEntry(logLevel, eventId.Id, formatter(state, exception), exception));
 }
 
-/// <summary>One log entry.</summary>
-internal sealed record LogEntry(LogLevel Level, int EventId, string Message);
+/// <summary>One log entry with the exception passed to the logger, if any.</summary>
+internal sealed record LogEntry(LogLevel Level, int EventId, string Message, Exception? Exception = null);
