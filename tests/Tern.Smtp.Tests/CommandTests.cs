@@ -505,23 +505,32 @@ public sealed class CommandTests
         Assert.Equal(1, harness.Handler.DiscardedCount);
     }
 
-    [Theory]
-    [InlineData("BDAT 0 LAST\r\n")]
-    [InlineData("BDAT 0\r\nBDAT 0 LAST\r\n")]
-    public async Task Bdat_NoOctets_Gets554(string chunks)
+    [Fact]
+    public async Task Bdat_ZeroLastAlone_Gets554()
     {
         await using var harness = SessionHarness.Start();
         await harness.GreetAsync();
         await harness.Client.CommandAsync("MAIL FROM:<a@example.org>");
         await harness.Client.CommandAsync("RCPT TO:<b@example.net>");
 
-        await harness.Client.SendAsync(chunks + "NOOP\r\n");
+        await harness.Client.SendAsync("BDAT 0 LAST\r\nNOOP\r\n");
 
-        if (chunks.StartsWith("BDAT 0\r\n", StringComparison.Ordinal))
-        {
-            Assert.Equal("250 2.0.0 0 octets received", (await harness.Client.ReadReplyAsync()).First);
-        }
+        Assert.Equal("554 5.6.0 Message is empty", (await harness.Client.ReadReplyAsync()).First);
+        Assert.Equal("250 2.0.0 Ok", (await harness.Client.ReadReplyAsync()).First);
+        Assert.Empty(harness.Handler.Messages);
+    }
 
+    [Fact]
+    public async Task Bdat_TwoEmptyChunks_Gets554()
+    {
+        await using var harness = SessionHarness.Start();
+        await harness.GreetAsync();
+        await harness.Client.CommandAsync("MAIL FROM:<a@example.org>");
+        await harness.Client.CommandAsync("RCPT TO:<b@example.net>");
+
+        await harness.Client.SendAsync("BDAT 0\r\nBDAT 0 LAST\r\nNOOP\r\n");
+
+        Assert.Equal("250 2.0.0 0 octets received", (await harness.Client.ReadReplyAsync()).First);
         Assert.Equal("554 5.6.0 Message is empty", (await harness.Client.ReadReplyAsync()).First);
         Assert.Equal("250 2.0.0 Ok", (await harness.Client.ReadReplyAsync()).First);
         Assert.Empty(harness.Handler.Messages);

@@ -48,7 +48,7 @@ internal static class SmtpReplies
     public static readonly SmtpReply RecipientSyntax = new(501, "5.1.3", "Invalid recipient address syntax");
 
     // RFC 5321 sections 2.2.1 and 4.1.1.1: service extensions exist only in a session opened with EHLO,
-    // and section 4.1.1.11 answers parameters of extensions not offered with 555.
+    // and section 4.1.1.11 rejects parameters of extensions not offered with 555.
     public static readonly SmtpReply ParametersNeedEhlo = new(555, "5.5.4", "MAIL and RCPT parameters require EHLO");
 
     // BDAT belongs to CHUNKING (RFC 3030), which HELO does not offer.

@@ -4,9 +4,9 @@ namespace Tern.Smtp.Server;
 
 /// <summary>
 /// Checks message content as it arrives and copies it to the handler's stream until a check fails.
-/// The checks are those of RFC 5321: CRLF as the only line ending (section 2.3.8), text lines of at most
-/// 1000 octets including CRLF (section 4.5.3.1.6), no NUL octet (section 4.1.1.4), at least one octet,
-/// and the size limit (RFC 1870). After the first
+/// The RFC 5321 checks are CRLF as the only line ending (section 2.3.8), text lines of at most 1000 octets
+/// including CRLF (section 4.5.3.1.6) and no NUL octet (section 4.1.1.4). The content must also have at
+/// least one octet and stay within the size limit (RFC 1870). After the first
 /// failure nothing more is written, but the caller keeps reading to the end of the data so that the
 /// session stays in step with the client.
 /// </summary>

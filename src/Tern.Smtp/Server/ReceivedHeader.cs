@@ -48,7 +48,7 @@ internal static class ReceivedHeader
     /// Returns the "with" protocol name: ESMTP with "S" after TLS and "A" after authentication
     /// (RFC 3848), UTF8SMTP in the same forms for SMTPUTF8 transactions (RFC 6531 section 3.7.3),
     /// and SMTP after HELO. RFC 3848 registers no TLS or authenticated variant of plain SMTP, and after
-    /// HELO no transaction can use SMTPUTF8, so plain SMTP is the name whatever the envelope says.
+    /// HELO no transaction can use SMTPUTF8, so the name is SMTP whatever the envelope contains.
     /// </summary>
     internal static string GetProtocol(SmtpSessionContext session, SmtpEnvelope envelope)
     {

@@ -87,7 +87,7 @@ internal sealed partial class SmtpConnection
     }
 
     // Returns one line for the log. The message of an AuthenticationException only points to its inner
-    // exception, which holds the TLS library's reason, so the messages of the whole chain are joined.
+    // exception, which contains the TLS library's reason, so the messages of the whole chain are joined.
     private string DescribeHandshakeFailure(Exception exception)
     {
         if (exception is OperationCanceledException)
