@@ -25,9 +25,10 @@ internal static partial class LabTern
 
     /// <summary>
     /// Starts a Tern that receives mail for tern-mx.example on the zone's MX address and port, with the
-    /// certificate whose key the zone's TLSA record names.
+    /// certificate whose key the zone's TLSA record names, or with a self-signed certificate of a new
+    /// key when <paramref name="withZoneKey"/> is false.
     /// </summary>
-    public static async Task<TernServer> StartReceiverAsync(DeliveryLabFixture lab)
+    public static async Task<TernServer> StartReceiverAsync(DeliveryLabFixture lab, bool withZoneKey = true)
     {
         var zone = lab.TernMx;
         var server = await TernServer.StartAsync(config =>
@@ -36,7 +37,11 @@ internal static partial class LabTern
             config["Listeners"] = ((object[])config["Listeners"]!).Append(new { zone.Address, zone.Port, Mode = "Mx" }).ToArray();
             var domains = (Dictionary<string, object>)config["LocalDomains"]!;
             domains[zone.Domain] = new { CatchAll = true };
-            config["Tls"] = new { CertificateFile = zone.Chain, KeyFile = zone.Key };
+            if (withZoneKey)
+            {
+                config["Tls"] = new { CertificateFile = zone.Chain, KeyFile = zone.Key };
+            }
+
             config["Dns"] = new { Resolvers = new[] { lab.Lab.Resolver } };
         });
 

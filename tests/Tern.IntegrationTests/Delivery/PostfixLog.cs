@@ -37,13 +37,12 @@ public sealed partial class PostfixLog(string path)
         }
     }
 
-    /// <summary>Returns the Message-IDs that have a line with <c>status=sent</c>.</summary>
-    public HashSet<string> SentMessageIds()
+    /// <summary>Returns how many <c>status=sent</c> lines each Message-ID has.</summary>
+    public Dictionary<string, int> SentCountsByMessageId()
     {
-        var lines = ReadLines();
         var messageIds = new Dictionary<string, string>(StringComparer.Ordinal);
-        var sent = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var line in lines)
+        var sent = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var line in ReadLines())
         {
             var match = MessageIdLine().Match(line);
             if (match.Success)
@@ -55,7 +54,7 @@ public sealed partial class PostfixLog(string path)
             match = StatusLine().Match(line);
             if (match.Success && match.Groups["status"].Value == "sent" && messageIds.TryGetValue(match.Groups["queue"].Value, out var id))
             {
-                sent.Add(id);
+                sent[id] = sent.GetValueOrDefault(id) + 1;
             }
         }
 

@@ -50,4 +50,21 @@ public sealed class TernReceiverTests(DeliveryLabFixture lab)
         var stored = Assert.Single(await receiver.WaitForMaildirAsync(lab.TernMx.Domain, "someone", 1));
         Assert.Contains($"Message-ID: <{messageId}>", await File.ReadAllTextAsync(stored), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task TernDaneSender_TernMxWithOtherKey_Defers()
+    {
+        await using var receiver = await LabTern.StartReceiverAsync(lab, withZoneKey: false);
+        await using var sender = await LabTern.StartSenderAsync(lab);
+
+        var queueId = await LabTern.SubmitAsync(sender, $"sender@{LabTern.SenderDomain}", $"someone@{lab.TernMx.Domain}", LabTern.NewMessageId("tern-wrong-key"));
+        var result = await LabTern.WaitForResultAsync(sender, queueId, DeliveryTimeout);
+
+        // RFC 7672 section 2.2: no usable TLSA record matches, so the host must not get the message.
+        Assert.Equal("deferred", result.Status);
+        Assert.Equal("4.7.5", result.Dsn);
+        Assert.Contains("none of the TLSA records match", result.Reply, StringComparison.Ordinal);
+        Assert.Empty(LabTern.TlsTrustLevels(sender, result.Relay));
+        Assert.Empty(await receiver.WaitForMaildirAsync(lab.TernMx.Domain, "someone", 1, TimeSpan.FromSeconds(1)));
+    }
 }
