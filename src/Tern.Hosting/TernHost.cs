@@ -72,7 +72,7 @@ public sealed class TernHost
         using var storeLifetime = store;
         var local = new LocalDeliveryAgent(CreateLocalDeliveryOptions(dataDirectory), _loggerFactory, _timeProvider);
         var resolver = new DnsClientResolver(CreateDnsOptions(), _loggerFactory.CreateLogger<DnsClientResolver>(), _timeProvider);
-        var remote = new RemoteDeliveryAgent(CreateRemoteDeliveryOptions(), resolver, _loggerFactory, _timeProvider);
+        await using var remote = new RemoteDeliveryAgent(CreateRemoteDeliveryOptions(), resolver, _loggerFactory, _timeProvider);
         var agent = new RoutingDeliveryAgent(_options.LocalDomains.Keys, local, remote);
         var bounces = new BounceNotifier(store, hostName, _timeProvider, _loggerFactory);
         using var runner = new QueueRunner(store, agent, CreateQueueRunnerOptions(), _timeProvider, _loggerFactory.CreateLogger<QueueRunner>(), bounces);
@@ -162,6 +162,8 @@ public sealed class TernHost
         Certificate = certificate.Certificate,
         MaxMessageSize = _options.Limits.MaxMessageSize,
         MaxRecipients = _options.Limits.MaxRecipients,
+        MaxErrors = _options.Limits.MaxErrors,
+        SoftErrorLimit = Math.Min(SmtpServerOptions.DefaultSoftErrorLimit, _options.Limits.MaxErrors),
         CommandTimeout = TimeSpan.FromSeconds(_options.Timeouts.CommandSeconds),
         DataTimeout = TimeSpan.FromSeconds(_options.Timeouts.DataSeconds),
         TimeProvider = _timeProvider,

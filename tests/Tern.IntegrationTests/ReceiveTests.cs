@@ -246,6 +246,8 @@ public sealed class ReceiveTests : IAsyncLifetime
     [InlineData("RCPT TO:<carol@users.test>", "550 5.1.1")]
     [InlineData("RCPT TO:<Postmaster>", "250 2.1.5")]
     [InlineData("RCPT TO:<anyone@LOCALHOST>", "250 2.1.5")]
+    [InlineData("RCPT TO:<\"a/b\"@localhost>", "550 5.1.3")]
+    [InlineData("RCPT TO:<\"../x\"@localhost>", "550 5.1.3")]
     public async Task Rcpt_LocalAndRemote_GetExpectedReply(string command, string expected)
     {
         await using var wire = await SmtpWire.ConnectAsync(_server.Address, _server.MxPort);
@@ -256,6 +258,24 @@ public sealed class ReceiveTests : IAsyncLifetime
         var reply = await wire.CommandAsync(command);
 
         Assert.StartsWith(expected, reply.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rcpt_SameRecipientTwice_DeliveredOnce()
+    {
+        await using var wire = await SmtpWire.ConnectAsync(_server.Address, _server.MxPort);
+        await wire.ReadReplyAsync();
+        await wire.CommandAsync("EHLO a");
+        await wire.CommandAsync("MAIL FROM:<a@example.net>");
+        Assert.Equal(250, (await wire.CommandAsync("RCPT TO:<twice@localhost>")).Code);
+        Assert.Equal(250, (await wire.CommandAsync("RCPT TO:<twice@LOCALHOST>")).Code);
+        await wire.CommandAsync("DATA");
+        await wire.SendAsync("Subject: twice\r\n\r\nbody\r\n.\r\n");
+        Assert.Equal(250, (await wire.ReadReplyAsync()).Code);
+
+        await _server.WaitForMaildirAsync("localhost", "twice", 2, TimeSpan.FromSeconds(2));
+
+        Assert.Single(await _server.WaitForMaildirAsync("localhost", "twice", 1));
     }
 
     private async Task AssertDeliveredUnchangedAsync(string user, string expectedContent, bool expectTls)

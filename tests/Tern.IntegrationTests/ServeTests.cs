@@ -49,6 +49,48 @@ public sealed class ServeTests
     }
 
     [Fact]
+    public async Task Serve_PortInUse_FailsToStart()
+    {
+        await using var server = await TernServer.StartAsync();
+
+        var second = await TernCli.RunAsync(["serve", "--config", server.ConfigFile, "--DataDirectory=" + Path.Combine(server.DataDirectory, "second")]);
+
+        Assert.Equal(1, second.ExitCode);
+        Assert.Contains("Address already in use", second.StandardError, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--frobnicate")]
+    [InlineData("stray")]
+    public async Task Serve_UnknownArgument_ExitsTwo(string argument)
+    {
+        var result = await TernCli.RunAsync(["serve", argument]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(argument, result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_EmptyListenerList_IsAnError()
+    {
+        var directory = Directory.CreateTempSubdirectory("tern-config-").FullName;
+        try
+        {
+            var file = Path.Combine(directory, "tern.json");
+            await File.WriteAllTextAsync(file, "{\"Listeners\": []}");
+
+            var result = await TernCli.RunAsync(["serve", "--config", file], workingDirectory: directory);
+
+            Assert.Equal(2, result.ExitCode);
+            Assert.Contains("Listeners: the list is empty", result.StandardError, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Serve_CommandLineOverride_TakesPrecedence()
     {
         var directory = Directory.CreateTempSubdirectory("tern-config-").FullName;

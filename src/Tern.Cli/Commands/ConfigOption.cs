@@ -14,6 +14,16 @@ internal static class ConfigOption
     /// <summary>Loads the options, or prints every configuration error and returns null.</summary>
     public static TernOptions? Load(ParseResult parseResult, Option<FileInfo?> option)
     {
+        // Unmatched arguments are configuration overrides; anything else is a mistyped option.
+        foreach (var token in parseResult.UnmatchedTokens)
+        {
+            if (!token.StartsWith("--", StringComparison.Ordinal) || !token.Contains('=', StringComparison.Ordinal))
+            {
+                Console.Error.WriteLine($"tern: unknown argument '{token}'; configuration overrides take the form --Section:Key=value");
+                return null;
+            }
+        }
+
         try
         {
             return TernConfiguration.Load(parseResult.GetValue(option)?.FullName, parseResult.UnmatchedTokens);

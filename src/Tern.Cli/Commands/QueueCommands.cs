@@ -143,7 +143,14 @@ internal static class QueueCommands
             return ExitCodes.Usage;
         }
 
-        using var store = FileQueueStore.OpenShared(Path.GetFullPath(options.DataDirectory));
+        var dataDirectory = Path.GetFullPath(options.DataDirectory);
+        if (!Directory.Exists(Path.Combine(dataDirectory, "queue")))
+        {
+            await Console.Error.WriteLineAsync($"tern: no queue in '{dataDirectory}'; run in the server's working directory or pass its --config");
+            return ExitCodes.Failure;
+        }
+
+        using var store = FileQueueStore.OpenShared(dataDirectory);
         var entries = new List<QueueEntry>();
         await foreach (var entry in store.ListAsync(cancellationToken))
         {

@@ -5,8 +5,8 @@ using Tern.Queue;
 namespace Tern.Delivery.Local;
 
 /// <summary>
-/// Delivers recipients in the local domains to Maildirs and defers every other recipient, since
-/// remote delivery does not exist yet.
+/// Delivers recipients in the local domains to Maildirs. <see cref="Routing.RoutingDeliveryAgent"/>
+/// sends only local recipients here; any other recipient is deferred.
 /// </summary>
 public sealed class LocalDeliveryAgent : IDeliveryAgent
 {
@@ -61,8 +61,8 @@ public sealed class LocalDeliveryAgent : IDeliveryAgent
         var domainName = domain.ToLowerInvariant();
         if (!_domains.TryGetValue(domainName, out var localDomain))
         {
-            // TODO: hand recipients outside the local domains to remote SMTP delivery.
-            return DeliveryResult.Deferred(NoRelay, "4.4.0", "451 4.4.0 Remote delivery is not available yet");
+            // Routing sends only local domains here, so this is a configuration mismatch: keep the message.
+            return DeliveryResult.Deferred(NoRelay, "4.3.5", "451 4.3.5 Domain is not configured for local delivery");
         }
 
         if (!MailboxName.TryNormalizeLocalPart(localPart, out var user, out var reason))

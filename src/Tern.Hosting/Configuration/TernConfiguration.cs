@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 
 namespace Tern.Hosting.Configuration;
@@ -8,7 +9,7 @@ namespace Tern.Hosting.Configuration;
 /// environment variables prefixed <c>TERN_</c> (<c>TERN_Limits__MaxRecipients=50</c>), and command-line
 /// overrides (<c>--Limits:MaxRecipients=50</c>).
 /// </summary>
-public static class TernConfiguration
+public static partial class TernConfiguration
 {
     public const string EnvironmentPrefix = "TERN_";
 
@@ -40,7 +41,15 @@ public static class TernConfiguration
         }
         catch (Exception ex) when (ex is FormatException or InvalidDataException or IOException)
         {
-            throw new ConfigurationException([$"configuration could not be read: {ex.Message}"]);
+            // The JSON provider wraps the parser's error, which carries the line and position.
+            var innermost = ex;
+            while (innermost.InnerException is not null)
+            {
+                innermost = innermost.InnerException;
+            }
+
+            var detail = innermost == ex ? string.Empty : $" {innermost.Message}";
+            throw new ConfigurationException([$"configuration could not be read: {ex.Message}{detail}"]);
         }
 
         return Bind(root);
@@ -59,9 +68,24 @@ public static class TernConfiguration
             throw new ConfigurationException([DescribeBindingError(ex)]);
         }
 
+        var errors = new List<string>();
+        foreach (var list in new[] { "Listeners", "LocalDomains" })
+        {
+            // An explicit empty list binds like an absent one; say so instead of silently using the defaults.
+            if (configuration.GetSection(list) is { Value: "" })
+            {
+                errors.Add($"{list}: the list is empty; remove the key to use the built-in {list}, or name at least one");
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ConfigurationException(errors);
+        }
+
         ApplyDefaults(options);
 
-        var errors = TernOptionsValidator.Validate(options);
+        errors = TernOptionsValidator.Validate(options);
         if (errors.Count > 0)
         {
             throw new ConfigurationException(errors);
@@ -91,13 +115,42 @@ public static class TernConfiguration
         }
     }
 
+    /// <summary>Rewrites the binder's messages into "key: problem" form.</summary>
     private static string DescribeBindingError(InvalidOperationException ex)
     {
-        // The binder's messages name the key ("... at 'Listeners:0:Mode' ..."); the inner exception,
-        // when present, says why the value did not convert.
-        var reason = ex.InnerException?.Message;
-        return reason is null
-            ? ex.Message
-            : string.Create(CultureInfo.InvariantCulture, $"{ex.Message} {reason}");
+        var conversion = ConversionFailure().Match(ex.Message);
+        if (conversion.Success)
+        {
+            var type = conversion.Groups["type"].Value;
+            var expected = type switch
+            {
+                _ when type.StartsWith("System.Int", StringComparison.Ordinal) => "a whole number",
+                "System.Boolean" => "true or false",
+                _ when type.StartsWith("System.Collections.Generic.List", StringComparison.Ordinal) => "a list",
+                _ when type.StartsWith("System.Collections.Generic.Dictionary", StringComparison.Ordinal) => "an object",
+                _ => EnumNames(type) is { } names ? "one of " + names : "a value of type " + type,
+            };
+            return string.Create(CultureInfo.InvariantCulture, $"{conversion.Groups["key"].Value}: '{conversion.Groups["value"].Value}' is not valid; expected {expected}");
+        }
+
+        var unknown = UnknownKeys().Match(ex.Message);
+        if (unknown.Success)
+        {
+            return $"unknown key {unknown.Groups["keys"].Value}; check the spelling against docs/configuration.md";
+        }
+
+        return ex.InnerException is { } inner ? $"{ex.Message} {inner.Message}" : ex.Message;
     }
+
+    private static string? EnumNames(string typeName)
+    {
+        var type = typeof(TernOptions).Assembly.GetType(typeName) ?? typeof(Tern.Delivery.Remote.TlsPolicy).Assembly.GetType(typeName);
+        return type is { IsEnum: true } ? string.Join(", ", Enum.GetNames(type)) : null;
+    }
+
+    [GeneratedRegex("Failed to convert configuration value '(?<value>.*)' at '(?<key>[^']*)' to type '(?<type>[^']*)'")]
+    private static partial Regex ConversionFailure();
+
+    [GeneratedRegex("properties were not found on the instance of [^:]*: (?<keys>.*)$")]
+    private static partial Regex UnknownKeys();
 }

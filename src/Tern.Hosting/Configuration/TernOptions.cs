@@ -92,6 +92,9 @@ public sealed class LimitOptions
     /// <summary>Maximum simultaneous SMTP connections in total.</summary>
     public int MaxConnections { get; set; } = 200;
 
+    /// <summary>Error replies a session may get before it is closed with 421 (Postfix's smtpd_hard_error_limit).</summary>
+    public int MaxErrors { get; set; } = 20;
+
     /// <summary>Maximum simultaneous SMTP connections from one client address.</summary>
     public int MaxConnectionsPerClient { get; set; } = 20;
 }

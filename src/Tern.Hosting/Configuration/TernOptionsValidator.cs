@@ -28,6 +28,7 @@ internal static class TernOptionsValidator
         RequirePositive(errors, "Limits:MaxMessageSize", limits.MaxMessageSize);
         RequirePositive(errors, "Limits:MaxRecipients", limits.MaxRecipients);
         RequirePositive(errors, "Limits:MaxConnections", limits.MaxConnections);
+        RequirePositive(errors, "Limits:MaxErrors", limits.MaxErrors);
         RequirePositive(errors, "Limits:MaxConnectionsPerClient", limits.MaxConnectionsPerClient);
         if (limits.MaxConnectionsPerClient > limits.MaxConnections)
         {
@@ -164,9 +165,10 @@ internal static class TernOptionsValidator
             for (var i = 0; i < settings.Users.Count; i++)
             {
                 var user = settings.Users[i];
-                if (string.IsNullOrEmpty(user) || user.Length > 64 || user.Contains('@', StringComparison.Ordinal) || user.Any(char.IsControl))
+                var reason = string.IsNullOrEmpty(user) ? "it is empty" : Tern.Delivery.Local.MaildirNames.GetRejectionReason(user);
+                if (reason is not null)
                 {
-                    errors.Add(string.Create(CultureInfo.InvariantCulture, $"{key}:Users:{i}: '{user}' is not a valid local part (1-64 characters, no '@')"));
+                    errors.Add(string.Create(CultureInfo.InvariantCulture, $"{key}:Users:{i}: '{user}' cannot be a mailbox: {reason}"));
                 }
             }
         }

@@ -1,4 +1,5 @@
 using System.Net;
+using Tern.Delivery.Local;
 using Tern.Hosting.Configuration;
 using Tern.Smtp;
 
@@ -36,6 +37,14 @@ internal sealed class LocalRecipientPolicy
         {
             // NOTE: authenticated sessions cannot relay yet, because SMTP AUTH is not implemented.
             return MayRelay(client) ? null : new SmtpReply(550, "5.7.1", $"<{recipient.Address}>: Relay access denied");
+        }
+
+        // Reject at RCPT what Maildir delivery would refuse later, so that the client, not a bounce,
+        // reports it. RFC 5321 section 4.1.2 advises against mailboxes that need quoting anyway.
+        var unusable = MaildirNames.GetRejectionReason(recipient.LocalPart);
+        if (unusable is not null)
+        {
+            return new SmtpReply(550, "5.1.3", $"<{recipient.Address}>: Recipient address rejected: {unusable}");
         }
 
         // RFC 5321 section 4.5.1: every domain that accepts mail must accept postmaster.

@@ -15,7 +15,7 @@ internal sealed class QueueingMessageHandler(IQueueStore store, LocalRecipientPo
         var queueEnvelope = new QueueEnvelope
         {
             Sender = envelope.ReversePath?.Address ?? string.Empty,
-            Recipients = [.. envelope.Recipients.Select(ToQueueRecipient)],
+            Recipients = Deduplicate(envelope.Recipients.Select(ToQueueRecipient)),
             DsnReturn = envelope.Return switch
             {
                 Tern.Smtp.Server.DsnReturn.Full => "FULL",
@@ -45,6 +45,29 @@ internal sealed class QueueingMessageHandler(IQueueStore store, LocalRecipientPo
         DsnNotify = FormatNotify(recipient.Notify),
         DsnOriginalRecipient = recipient.OriginalRecipient,
     };
+
+    // A client may name one recipient twice (RFC 5321 does not forbid it); deliver one copy, as
+    // Postfix does. Local parts are compared exactly, because only the receiving host may fold case.
+    private static List<QueueRecipient> Deduplicate(IEnumerable<QueueRecipient> recipients)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var unique = new List<QueueRecipient>();
+        foreach (var recipient in recipients)
+        {
+            if (seen.Add(NormalizeDomain(recipient.Address)))
+            {
+                unique.Add(recipient);
+            }
+        }
+
+        return unique;
+    }
+
+    private static string NormalizeDomain(string address)
+    {
+        var at = address.LastIndexOf('@');
+        return at < 0 ? address : address[..at] + address[at..].ToLowerInvariant();
+    }
 
     // RFC 3461 section 4.1: NOTIFY=NEVER, or a comma-separated list of SUCCESS, FAILURE and DELAY.
     private static string? FormatNotify(DsnNotify notify)

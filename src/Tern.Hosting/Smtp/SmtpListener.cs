@@ -38,7 +38,15 @@ internal sealed class SmtpListener : IAsyncDisposable
     /// <summary>Binds the socket. Throws <see cref="SocketException"/> when the address is in use or not available.</summary>
     public void Bind()
     {
-        _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        // SO_REUSEADDR alone, so a restart can bind while old connections sit in TIME_WAIT. Not
+        // SocketOptionName.ReuseAddress: on Linux .NET adds SO_REUSEPORT with it, which would let a
+        // second Tern process share the port silently instead of failing with "address in use".
+        if (OperatingSystem.IsLinux())
+        {
+            const int SolSocket = 1;
+            const int SoReuseAddr = 2;
+            _socket.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
+        }
         if (_endPoint.AddressFamily == AddressFamily.InterNetworkV6)
         {
             _socket.DualMode = false;

@@ -95,7 +95,7 @@ public sealed class LocalDeliveryAgentTests : IDisposable
     {
         var result = await DeliverAsync("someone@example.org");
 
-        Assert.Equal(DeliveryResult.Deferred("none", "4.4.0", "451 4.4.0 Remote delivery is not available yet"), result);
+        Assert.Equal(DeliveryResult.Deferred("none", "4.3.5", "451 4.3.5 Domain is not configured for local delivery"), result);
     }
 
     [Fact]

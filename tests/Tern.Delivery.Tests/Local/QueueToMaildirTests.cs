@@ -55,7 +55,7 @@ public sealed class QueueToMaildirTests : IDisposable
         Assert.NotNull(entry);
         Assert.Equal(RecipientState.Delivered, entry.Recipients[0].State);
         Assert.Equal(RecipientState.Deferred, entry.Recipients[1].State);
-        Assert.Equal("451 4.4.0 Remote delivery is not available yet", entry.Recipients[1].LastReply);
+        Assert.Equal("451 4.3.5 Domain is not configured for local delivery", entry.Recipients[1].LastReply);
         Assert.Equal(Start.AddMinutes(5), entry.Recipients[1].NextAttemptAt);
         Assert.Single(Directory.GetFiles(Path.Combine(_data.Path, "mail", "example.com", "alice", "new")));
     }

@@ -481,11 +481,15 @@ public sealed class ClientProtocolTests
     [Fact]
     public async Task Send_WhileBusy_InvalidOperation()
     {
+        // The server holds its replies until the second call has failed, so the transaction is
+        // still running when ResetAsync is called.
+        var secondCallDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var server = ScriptedServer.Start(async server =>
         {
             await server.GreetAsync("PIPELINING");
             await server.ExpectAsync("MAIL");
             await server.ExpectAsync("RCPT");
+            await secondCallDone.Task;
             await server.SendAsync("250 ok\r\n550 no\r\n");
             await server.ExpectAsync("RSET");
             await server.SendAsync("250 ok\r\n");
@@ -494,6 +498,7 @@ public sealed class ClientProtocolTests
 
         var send = client.SendAsync(ClientTransactionTests.Envelope("a@example.org", "b@example.net"), ClientTransactionTests.Stream("x\r\n"), Timeout);
         var second = await Assert.ThrowsAsync<InvalidOperationException>(() => client.ResetAsync(Timeout));
+        secondCallDone.SetResult();
 
         Assert.Contains("one at a time", second.Message, StringComparison.Ordinal);
         Assert.Equal(550, (await send).GetOutcome(0).Code);
