@@ -123,7 +123,7 @@ public sealed class DnsOptions
 
     /// <summary>
     /// Resolvers off loopback whose AD bit Tern believes. List one only when the path to it is
-    /// protected (RFC 6698 section 4.1 leaves that to the operator).
+    /// protected, because the AD bit itself is not signed.
     /// </summary>
     public List<string> TrustedResolvers { get; set; } = [];
 
