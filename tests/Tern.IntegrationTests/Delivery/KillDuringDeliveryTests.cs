@@ -3,7 +3,7 @@ using Xunit.Abstractions;
 namespace Tern.IntegrationTests.Delivery;
 
 /// <summary>
-/// SIGKILL while Tern delivers a batch to dane-ee.example. Tern answers 250 only after the message is
+/// SIGKILL while Tern delivers a batch to dane-ee.example. Tern sends 250 only after the message is
 /// on disk, so every accepted message must reach the lab Postfix at least once after a restart
 /// (RFC 5321 section 6.1: a 250 reply makes the message the server's responsibility).
 /// </summary>

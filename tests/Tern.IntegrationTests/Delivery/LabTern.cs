@@ -66,7 +66,7 @@ internal static partial class LabTern
 
     /// <summary>
     /// Submits one message per (recipient, Message-ID) pair in one SMTP session and returns the queue ids
-    /// from the 250 replies to the final dots; throws when a reply is not 250.
+    /// from the 250 replies to the final dots. Throws when any other reply than the expected one arrives.
     /// </summary>
     public static async Task<List<string>> SubmitAsync(TernServer server, string sender, IEnumerable<(string Recipient, string MessageId)> messages)
     {

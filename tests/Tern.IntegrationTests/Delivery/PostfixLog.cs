@@ -74,8 +74,8 @@ public sealed partial class PostfixLog(string path)
         return reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
-    // Postfix reuses a queue id only after the message left the queue, so the last message-id line
-    // for a queue id belongs to the newest message with it.
+    // A Message-ID appears more than once when a message was received twice, and then the newest
+    // copy counts.
     private static PostfixMessage? Find(string[] lines, string messageId)
     {
         var marker = $": message-id=<{messageId}>";

@@ -1,6 +1,6 @@
 namespace Tern.IntegrationTests.Delivery;
 
-/// <summary>What <see cref="StartTlsTamperingProxy"/> does to STARTTLS, as an attacker on the path could (RFC 7672 section 1.3.1).</summary>
+/// <summary>What <see cref="StartTlsTamperingProxy"/> does to STARTTLS, as an active attacker on the path could.</summary>
 public enum StartTlsTampering
 {
     /// <summary>Relays every byte unchanged.</summary>

@@ -250,7 +250,7 @@ internal sealed class StartTlsTamperingProxy : IAsyncDisposable
             }
         }
 
-        /// <summary>Returns the bytes read but not yet returned as lines, and forgets them.</summary>
+        /// <summary>Returns the bytes read but not yet returned as lines, and clears them from the buffer.</summary>
         public ReadOnlyMemory<byte> TakeBuffered()
         {
             var rest = _buffer.AsSpan(_start, _end - _start).ToArray();
