@@ -16,6 +16,11 @@ internal sealed class ChainCertificate
 {
     private readonly BcCertificate _parsed;
     private byte[]? _subjectPublicKeyInfo;
+    private AsymmetricKeyParameter? _publicKey;
+
+    // Path building and path validation both ask about the same issuer; a signature check costs far
+    // more than the lookup, so each key's result is kept (keys compared by reference, as PublicKey is cached).
+    private readonly Dictionary<AsymmetricKeyParameter, bool> _signatureChecks = new(ReferenceEqualityComparer.Instance);
 
     public ChainCertificate(X509Certificate2 certificate)
     {
@@ -29,7 +34,7 @@ internal sealed class ChainCertificate
 
     public bool IsSelfIssued => _parsed.IssuerDN.Equivalent(_parsed.SubjectDN);
 
-    public AsymmetricKeyParameter PublicKey => _parsed.GetPublicKey();
+    public AsymmetricKeyParameter PublicKey => _publicKey ??= _parsed.GetPublicKey();
 
     /// <summary>The DER SubjectPublicKeyInfo exactly as the certificate encodes it (the input of selector 1).</summary>
     public byte[] SubjectPublicKeyInfo => _subjectPublicKeyInfo ??= _parsed.CertificateStructure.SubjectPublicKeyInfo.GetDerEncoded();
@@ -53,15 +58,24 @@ internal sealed class ChainCertificate
     /// <summary>Returns true when the signature on this certificate verifies with the key.</summary>
     public bool IsSignedBy(AsymmetricKeyParameter issuerKey)
     {
+        if (_signatureChecks.TryGetValue(issuerKey, out var known))
+        {
+            return known;
+        }
+
+        bool verified;
         try
         {
             _parsed.Verify(issuerKey);
-            return true;
+            verified = true;
         }
         catch (Exception ex) when (ex is GeneralSecurityException or CryptoException or ArgumentException or InvalidOperationException)
         {
-            return false;
+            verified = false;
         }
+
+        _signatureChecks[issuerKey] = verified;
+        return verified;
     }
 
     /// <summary>Returns null when the time is within the validity period, else the reason.</summary>
