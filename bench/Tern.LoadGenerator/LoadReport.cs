@@ -31,6 +31,9 @@ internal sealed record LoadReport
     /// <summary>Wall-clock time from opening the first connection to closing the last, QUIT included.</summary>
     public required double ElapsedSeconds { get; init; }
 
+    /// <summary>CPU time this process used over <see cref="ElapsedSeconds"/>, all threads together.</summary>
+    public required double ClientCpuSeconds { get; init; }
+
     /// <summary>Accepted messages divided by <see cref="ElapsedSeconds"/>.</summary>
     public required double MessagesPerSecond { get; init; }
 
@@ -44,7 +47,7 @@ internal sealed record LoadReport
     /// <summary>True when every message was accepted with no error reply and no connection failed.</summary>
     public bool Succeeded => Accepted == Messages && ErrorReplies == 0 && FailedConnections == 0;
 
-    public static LoadReport Create(LoadOptions options, IReadOnlyList<ConnectionResult> results, DateTimeOffset startTime, TimeSpan elapsed)
+    public static LoadReport Create(LoadOptions options, IReadOnlyList<ConnectionResult> results, DateTimeOffset startTime, TimeSpan elapsed, TimeSpan clientCpu)
     {
         var latencies = results.SelectMany(result => result.LatenciesMs).Order().ToArray();
         var accepted = results.Sum(result => result.Accepted);
@@ -61,6 +64,7 @@ internal sealed record LoadReport
             ErrorReplies = results.Sum(result => result.ErrorReplies),
             FailedConnections = results.Count(result => result.Failure is not null),
             ElapsedSeconds = elapsed.TotalSeconds,
+            ClientCpuSeconds = clientCpu.TotalSeconds,
             MessagesPerSecond = elapsed > TimeSpan.Zero ? accepted / elapsed.TotalSeconds : 0,
             LatencyP50Ms = Percentile(latencies, 50),
             LatencyP99Ms = Percentile(latencies, 99),
@@ -89,6 +93,7 @@ internal sealed record LoadReport
         text.AppendLine(invariant, $"messages           {Accepted} of {Messages} accepted");
         text.AppendLine(invariant, $"elapsed            {ElapsedSeconds:0.000} s");
         text.AppendLine(invariant, $"throughput         {MessagesPerSecond:0.0} messages/s");
+        text.AppendLine(invariant, $"client CPU         {ClientCpuSeconds:0.000} s");
         if (Accepted > 0)
         {
             text.AppendLine(invariant, $"latency            p50 {LatencyP50Ms:0.00} ms, p99 {LatencyP99Ms:0.00} ms, max {LatencyMaxMs:0.00} ms");

@@ -80,15 +80,19 @@ internal static class Program
         var message = new TestMessage(options.Sender, options.Recipient, options.MessageSize, runId, DateTimeOffset.UtcNow);
         var errors = new ErrorReporter(MaxPrintedErrors);
 
+        using var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
         var startTime = DateTimeOffset.UtcNow;
         var stopwatch = Stopwatch.StartNew();
         var connections = Enumerable.Range(0, options.Connections)
             .Select(number => Task.Run(() => new LoadConnection(number, options, message, errors).RunAsync(cancellationToken), cancellationToken));
         var results = await Task.WhenAll(connections);
         stopwatch.Stop();
+        process.Refresh();
+        var clientCpu = process.TotalProcessorTime - cpuBefore;
 
         errors.WriteSummary();
-        return LoadReport.Create(options, results, startTime, stopwatch.Elapsed);
+        return LoadReport.Create(options, results, startTime, stopwatch.Elapsed, clientCpu);
     }
 
     private static int Usage(IReadOnlyList<string> errors)
