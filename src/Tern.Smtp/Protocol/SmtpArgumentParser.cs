@@ -12,9 +12,10 @@ internal static class SmtpArgumentParser
 {
     /// <summary>
     /// Parses "FROM:&lt;path&gt; [parameters]" into a new envelope. <paramref name="extendedHello"/> is false
-    /// after HELO, when any parameter gets 555.
+    /// after HELO, when any parameter gets 555. <paramref name="acceptAuthParameter"/> is true where the
+    /// session offers AUTH, which RFC 4954 section 5 pairs with the AUTH parameter of MAIL.
     /// </summary>
-    public static SmtpReply? ParseMail(string argument, bool extendedHello, long maxMessageSize, out SmtpEnvelope? envelope)
+    public static SmtpReply? ParseMail(string argument, bool extendedHello, long maxMessageSize, out SmtpEnvelope? envelope, bool acceptAuthParameter = false)
     {
         envelope = null;
         if (!TrySplitPath(argument, "FROM:", out var pathText))
@@ -33,6 +34,7 @@ internal static class SmtpArgumentParser
         DsnReturn? dsnReturn = null;
         string? envelopeId = null;
         var sizeOverflow = false;
+        var sawAuth = false;
 
         var parameters = new ParameterReader(pathText[pathLength..]);
         while (parameters.TryRead(out var keyword, out var value))
@@ -113,6 +115,17 @@ internal static class SmtpArgumentParser
                 {
                     return InvalidParameter("ENVID");
                 }
+            }
+            else if (acceptAuthParameter && keyword.Equals("AUTH", StringComparison.OrdinalIgnoreCase))
+            {
+                // RFC 4954 section 5: the value names who submitted the message originally. Tern trusts
+                // only its own authentication of the session, so the value is checked and then dropped.
+                if (sawAuth || value is null || !TryDecodeXtext(value, out _))
+                {
+                    return InvalidParameter("AUTH");
+                }
+
+                sawAuth = true;
             }
             else
             {

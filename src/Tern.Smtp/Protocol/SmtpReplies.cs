@@ -97,5 +97,27 @@ internal static class SmtpReplies
     // RFC 6531 section 3.5: an address with UTF-8 in a transaction without SMTPUTF8 gets 553 with X.6.7.
     public static readonly SmtpReply NonAsciiAddress = new(553, "5.6.7", "Non-ASCII address requires the SMTPUTF8 parameter");
 
+    // SMTP AUTH replies, from RFC 4954 sections 4 and 6 unless noted.
+    public static readonly SmtpReply AuthSucceeded = new(235, "2.7.0", "Authentication successful");
+    public static readonly SmtpReply AuthFailed = new(535, "5.7.8", "Authentication credentials invalid");
+    public static readonly SmtpReply AuthNeedsTls = new(538, "5.7.11", "Encryption required for requested authentication mechanism");
+    public static readonly SmtpReply AuthNeedsEhlo = new(503, "5.5.1", "Send EHLO first");
+    public static readonly SmtpReply AlreadyAuthenticated = new(503, "5.5.1", "Already authenticated");
+    public static readonly SmtpReply AuthInTransaction = new(503, "5.5.1", "AUTH is not allowed during a mail transaction");
+    public static readonly SmtpReply AuthCanceled = new(501, "5.7.0", "Authentication canceled");
+    public static readonly SmtpReply AuthInvalidBase64 = new(501, "5.5.2", "Invalid base64 data");
+    public static readonly SmtpReply AuthInvalidResponse = new(501, "5.5.2", "Invalid SASL response");
+    public static readonly SmtpReply AuthSyntax = new(501, "5.5.4", "Syntax: AUTH mechanism [initial-response]");
+    public static readonly SmtpReply AuthUnknownMechanism = new(504, "5.5.4", "Unrecognized authentication mechanism");
+    public static readonly SmtpReply AuthLineTooLong = new(500, "5.5.6", "Authentication exchange line is too long");
+    public static readonly SmtpReply AuthTemporaryFailure = new(454, "4.7.0", "Temporary authentication failure");
+
+    // RFC 4616 section 2: PLAIN starts with an empty challenge, which is "334 " on the wire.
+    public static readonly SmtpReply PlainChallenge = new(334, null, string.Empty);
+
+    // The LOGIN mechanism has no RFC; clients expect the base64 forms of "Username:" and "Password:".
+    public static readonly SmtpReply LoginUserNameChallenge = new(334, null, "VXNlcm5hbWU6");
+    public static readonly SmtpReply LoginPasswordChallenge = new(334, null, "UGFzc3dvcmQ6");
+
     public static readonly SmtpReply StorageFailed = new(451, "4.3.0", "Local error in processing; try again later");
 }

@@ -1,11 +1,19 @@
 namespace Tern.Smtp.Server;
 
 /// <summary>
-/// The server session's link to the rest of the MTA: recipient policy and message storage.
+/// The server session's link to the rest of the MTA: sender and recipient policy and message storage.
 /// The session owns the protocol; the handler decides who may receive mail and where the bytes go.
 /// </summary>
 public interface ISmtpMessageHandler
 {
+    /// <summary>
+    /// Checks the MAIL FROM address of a new transaction, for example whether an authenticated user
+    /// owns it. Returns null to accept, or the rejection reply (such as 553 5.7.1). The default accepts
+    /// every sender.
+    /// </summary>
+    ValueTask<SmtpReply?> CheckSenderAsync(SmtpSessionContext session, SmtpEnvelope envelope, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<SmtpReply?>(null);
+
     /// <summary>
     /// Checks one RCPT TO address. Returns null to accept it, or the rejection reply
     /// (for example 550 5.7.1 for relaying, 550 5.1.1 for an unknown user).

@@ -16,7 +16,8 @@ internal enum SmtpCommand
     Vrfy,
     Help,
     StartTls,
+    Auth,
 
-    /// <summary>A command this server recognizes but does not implement (EXPN, AUTH for now).</summary>
+    /// <summary>A command this server recognizes but does not implement (EXPN).</summary>
     NotImplemented,
 }

@@ -20,7 +20,7 @@ internal static class SmtpCommandNames
         4 when Ascii.EqualsIgnoreCase(verb, "VRFY"u8) => SmtpCommand.Vrfy,
         4 when Ascii.EqualsIgnoreCase(verb, "HELP"u8) => SmtpCommand.Help,
         4 when Ascii.EqualsIgnoreCase(verb, "EXPN"u8) => SmtpCommand.NotImplemented,
-        4 when Ascii.EqualsIgnoreCase(verb, "AUTH"u8) => SmtpCommand.NotImplemented,
+        4 when Ascii.EqualsIgnoreCase(verb, "AUTH"u8) => SmtpCommand.Auth,
         8 when Ascii.EqualsIgnoreCase(verb, "STARTTLS"u8) => SmtpCommand.StartTls,
         _ => SmtpCommand.Unknown,
     };
@@ -40,6 +40,7 @@ internal static class SmtpCommandNames
         SmtpCommand.Vrfy => "VRFY",
         SmtpCommand.Help => "HELP",
         SmtpCommand.StartTls => "STARTTLS",
+        SmtpCommand.Auth => "AUTH",
         SmtpCommand.NotImplemented => "unimplemented command",
         _ => "unknown command",
     };

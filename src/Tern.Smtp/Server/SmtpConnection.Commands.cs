@@ -41,7 +41,7 @@ internal sealed partial class SmtpConnection
         }
     }
 
-    private void HandleMail(string argument)
+    private async ValueTask HandleMailAsync(string argument)
     {
         // RFC 5321 section 4.1.4: a client must send EHLO or HELO before starting a transaction.
         if (_context.HeloName is null)
@@ -62,8 +62,27 @@ internal sealed partial class SmtpConnection
             return;
         }
 
-        var rejection = SmtpArgumentParser.ParseMail(argument, _context.IsExtendedHello, _options.MaxMessageSize, out var envelope);
+        var rejection = SmtpArgumentParser.ParseMail(argument, _context.IsExtendedHello, _options.MaxMessageSize, out var envelope, acceptAuthParameter: _server.AuthOffered);
         if (rejection is not null)
+        {
+            Reply(rejection);
+            return;
+        }
+
+        try
+        {
+            rejection = await _server.Handler.CheckSenderAsync(_context, envelope!, _shutdownToken);
+        }
+#pragma warning disable CA1031 // The handler is outside this part; whatever it throws becomes a temporary failure.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            Log.SenderCheckFailed(_logger, _context.SessionId, _context.RemoteEndPoint, envelope!.ReversePath?.Address ?? string.Empty, exception);
+            Reply(SmtpReplies.StorageFailed);
+            return;
+        }
+
+        if (rejection is { IsPositive: false })
         {
             Reply(rejection);
             return;

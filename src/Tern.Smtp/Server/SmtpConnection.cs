@@ -126,7 +126,8 @@ internal sealed partial class SmtpConnection : IAsyncDisposable
             if (!shuttingDown)
             {
                 _readTimeout = _options.CommandTimeout;
-                status = await _reader.ReadCommandAsync();
+                // The maximum line length of any command; DispatchAsync applies each command's own limit.
+                status = await _reader.ReadCommandAsync(MaxAuthLineOctets);
             }
         }
         finally
@@ -206,8 +207,15 @@ internal sealed partial class SmtpConnection : IAsyncDisposable
         var command = SmtpCommandNames.Identify(verb);
         _command = SmtpCommandNames.GetName(command);
 
+        var maxLineOctets = command switch
+        {
+            SmtpCommand.Mail or SmtpCommand.Rcpt => SmtpInputReader.MaxParameterCommandLineOctets,
+            SmtpCommand.Auth => MaxAuthLineOctets,
+            _ => SmtpInputReader.MaxCommandLineOctets,
+        };
+
         SmtpReply? lineRejection = null;
-        if (line.Length + 2 > SmtpInputReader.MaxCommandLineOctets && command is not (SmtpCommand.Mail or SmtpCommand.Rcpt))
+        if (line.Length + 2 > maxLineOctets)
         {
             lineRejection = SmtpReplies.LineTooLong;
         }
@@ -238,6 +246,13 @@ internal sealed partial class SmtpConnection : IAsyncDisposable
             return true;
         }
 
+        // AUTH reads its argument as bytes, because it contains base64 credentials that must not be copied
+        // into strings before TLS is checked.
+        if (command == SmtpCommand.Auth)
+        {
+            return await HandleAuthAsync(argumentBytes.TrimEnd(" \t"u8));
+        }
+
         // RFC 5321 has no trailing spaces in command syntax, but they are common and harmless.
         var argument = Encoding.UTF8.GetString(argumentBytes).TrimEnd(' ', '\t');
         switch (command)
@@ -249,7 +264,7 @@ internal sealed partial class SmtpConnection : IAsyncDisposable
                 await HandleHelloAsync(argument, extended: false);
                 return true;
             case SmtpCommand.Mail:
-                HandleMail(argument);
+                await HandleMailAsync(argument);
                 return true;
             case SmtpCommand.Rcpt:
                 await HandleRcptAsync(argument);

@@ -9,7 +9,7 @@ internal enum CommandLineStatus
     Line,
 
     /// <summary>
-    /// The line exceeded <see cref="SmtpInputReader.MaxParameterCommandLineOctets"/>; it has been skipped up to
+    /// The line exceeded the limit passed to <see cref="SmtpInputReader.ReadCommandAsync"/>; it has been skipped up to
     /// and including its CRLF.
     /// </summary>
     TooLong,
@@ -74,9 +74,11 @@ internal sealed class SmtpInputReader : IDisposable
     /// <summary>The last line that <see cref="ReadCommandAsync"/> returned, without CRLF; valid until the next read.</summary>
     public ReadOnlySpan<byte> Line => _buffer.AsSpan(_lineStart, _lineLength);
 
-    /// <summary>Reads the next command line.</summary>
-    public async ValueTask<CommandLineStatus> ReadCommandAsync()
+    /// <summary>Reads the next command line of at most <paramref name="maxLineOctets"/> octets including CRLF.</summary>
+    /// <param name="maxLineOctets">The line limit, at most the buffer size minus one.</param>
+    public async ValueTask<CommandLineStatus> ReadCommandAsync(int maxLineOctets = MaxParameterCommandLineOctets)
     {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(maxLineOctets, BufferSize);
         // Bytes after _start already searched for LF; kept across reads so a slow client costs no rescans.
         var scanned = 0;
         var bareLineEnding = false;
@@ -91,7 +93,7 @@ internal sealed class SmtpInputReader : IDisposable
                     var lineStart = _start;
                     var lineLength = lf - 1 - _start;
                     _start = lf + 1;
-                    if (lineLength + 2 > MaxParameterCommandLineOctets)
+                    if (lineLength + 2 > maxLineOctets)
                     {
                         return CommandLineStatus.TooLong;
                     }
@@ -116,7 +118,7 @@ internal sealed class SmtpInputReader : IDisposable
             }
 
             // With no CRLF within the limit the line is too long whatever follows.
-            if (scanned >= MaxParameterCommandLineOctets)
+            if (scanned >= maxLineOctets)
             {
                 return await SkipToLineEndAsync() ? CommandLineStatus.TooLong : CommandLineStatus.EndOfStream;
             }

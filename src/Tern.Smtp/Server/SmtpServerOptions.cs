@@ -21,6 +21,9 @@ public sealed class SmtpServerOptions
     /// <summary>The default <see cref="SoftErrorLimit"/>: 10, the Postfix smtpd_soft_error_limit default.</summary>
     public const int DefaultSoftErrorLimit = 10;
 
+    /// <summary>The default <see cref="MaxAuthenticationFailures"/>: 5.</summary>
+    public const int DefaultMaxAuthenticationFailures = 5;
+
     /// <summary>The host name in the greeting, the EHLO reply and the Received header (an ASCII domain).</summary>
     public required string HostName { get; init; }
 
@@ -63,6 +66,21 @@ public sealed class SmtpServerOptions
     /// </summary>
     public TimeSpan DataTimeout { get; init; } = TimeSpan.FromMinutes(3);
 
+    /// <summary>
+    /// The credential check for SMTP AUTH (RFC 4954), or null to offer no AUTH. The session offers AUTH
+    /// only on Submission and ImplicitTls listeners and only inside TLS, whatever this is set to.
+    /// </summary>
+    public ISmtpAuthenticator? Authenticator { get; init; }
+
+    /// <summary>
+    /// The per-address count of failed AUTH attempts, shared across listeners, or null for one that
+    /// the session runner creates with its defaults on <see cref="TimeProvider"/>.
+    /// </summary>
+    public AuthenticationFailureTracker? AuthenticationFailures { get; init; }
+
+    /// <summary>Failed AUTH attempts in one session after which it replies 421 4.7.0 and closes.</summary>
+    public int MaxAuthenticationFailures { get; init; } = DefaultMaxAuthenticationFailures;
+
     /// <summary>The clock for timeouts and the Received date; tests replace it.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
@@ -87,6 +105,11 @@ public sealed class SmtpServerOptions
         if (MaxErrors <= 0 || SoftErrorLimit <= 0)
         {
             throw new ArgumentException($"MaxErrors ({MaxErrors}) and SoftErrorLimit ({SoftErrorLimit}) must be positive.", nameof(MaxErrors));
+        }
+
+        if (MaxAuthenticationFailures <= 0)
+        {
+            throw new ArgumentException($"MaxAuthenticationFailures must be positive, not {MaxAuthenticationFailures}.", nameof(MaxAuthenticationFailures));
         }
 
         if (ErrorDelay < TimeSpan.Zero)

@@ -9,7 +9,7 @@ namespace Tern.Smtp.Server;
 
 /// <summary>
 /// Runs the server side of SMTP sessions (RFC 5321 with PIPELINING, SIZE, 8BITMIME, DSN, ENHANCEDSTATUSCODES,
-/// SMTPUTF8, CHUNKING and STARTTLS) over any <see cref="Stream"/>. One instance serves one listener:
+/// SMTPUTF8, CHUNKING, STARTTLS and AUTH) over any <see cref="Stream"/>. One instance serves one listener:
 /// it keeps the validated options and can run many connections at once, each in its own
 /// <see cref="RunAsync"/> call.
 /// </summary>
@@ -31,18 +31,23 @@ public sealed class SmtpServerSession
             ? null
             : SslStreamCertificateContext.Create(options.Certificate, additionalCertificates: null, offline: true);
 
+        // An MX takes mail from other servers, which do not log in, so it never offers AUTH.
+        AuthOffered = options.Authenticator is not null && options.Mode != SmtpListenerMode.Mx;
+        AuthenticationFailures = options.AuthenticationFailures ?? new AuthenticationFailureTracker(options.TimeProvider);
+
         var host = options.HostName;
 
         // In RFC 5321 the greeting (section 4.2) and the HELO and EHLO replies (section 4.1.1.1) start
         // with the host name, so they carry no enhanced status code in front of it.
         Greeting = new SmtpReply(220, null, host + " ESMTP ready");
         HeloReply = new SmtpReply(250, null, host);
-        EhloBeforeTls = BuildEhloReply(offerStartTls: CertificateContext is not null);
-        EhloAfterTls = BuildEhloReply(offerStartTls: false);
+        EhloBeforeTls = BuildEhloReply(offerStartTls: CertificateContext is not null, offerAuth: false);
+        EhloAfterTls = BuildEhloReply(offerStartTls: false, offerAuth: AuthOffered);
         TimeoutReply = new SmtpReply(421, "4.4.2", host + " Error: timeout exceeded");
         ShutdownReply = new SmtpReply(421, "4.3.2", host + " Service shutting down");
         InvalidBdatSizeReply = new SmtpReply(421, "4.5.2", host + " Invalid BDAT chunk size; closing connection");
         TooManyErrorsReply = new SmtpReply(421, "4.7.0", host + " Error: too many errors");
+        TooManyAuthFailuresReply = new SmtpReply(421, "4.7.0", host + " Error: too many failed authentications");
     }
 
     internal SmtpServerOptions Options { get; }
@@ -68,6 +73,13 @@ public sealed class SmtpServerSession
     internal SmtpReply InvalidBdatSizeReply { get; }
 
     internal SmtpReply TooManyErrorsReply { get; }
+
+    internal SmtpReply TooManyAuthFailuresReply { get; }
+
+    /// <summary>True when the EHLO reply after TLS lists AUTH and the AUTH command is accepted.</summary>
+    internal bool AuthOffered { get; }
+
+    internal AuthenticationFailureTracker AuthenticationFailures { get; }
 
     /// <summary>
     /// Runs one session until the client quits, the connection fails, a timeout expires or
@@ -115,7 +127,7 @@ public sealed class SmtpServerSession
         CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
     };
 
-    private SmtpReply BuildEhloReply(bool offerStartTls)
+    private SmtpReply BuildEhloReply(bool offerStartTls, bool offerAuth)
     {
         List<string> lines =
         [
@@ -139,7 +151,12 @@ public sealed class SmtpServerSession
             lines.Add("STARTTLS");
         }
 
-        // TODO: advertise AUTH (RFC 4954) here, after TLS only, once the session implements it.
+        // RFC 4954 section 4: plaintext password mechanisms, which PLAIN and LOGIN both are, only inside TLS.
+        if (offerAuth)
+        {
+            lines.Add("AUTH PLAIN LOGIN");
+        }
+
         return new SmtpReply(250, null, lines);
     }
 }

@@ -50,8 +50,8 @@ public sealed class SmtpSessionContext
     public bool IsTls => TlsProtocol is not null;
 
     /// <summary>
-    /// The SASL-authenticated user name, or null. It stays null until the session implements AUTH (RFC 4954);
-    /// the Received header and the EHLO reply already take it into account.
+    /// The user name that SMTP AUTH (RFC 4954) authenticated, as the authenticator spells it, or null.
+    /// It is set only inside TLS and stays for the rest of the session.
     /// </summary>
     public string? AuthenticatedUser { get; internal set; }
 }
