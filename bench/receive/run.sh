@@ -6,8 +6,9 @@
 #
 # Usage, as root (Postfix starts its master process as root): bench/receive/run.sh
 # Environment: BENCH_CONNECTIONS (default 10), BENCH_MESSAGES per connection (20), BENCH_SIZE in
-# octets (10240), BENCH_RUNS per server (3; the run with the median messages/s is reported), and
-# BENCH_KEEP=1 to keep the temporary directory with the logs and Maildirs.
+# octets (10240), BENCH_RUNS per server (3; the run with the median messages/s is reported),
+# BENCH_WARMUP_RUNS per server before them (4; reported apart), and BENCH_KEEP=1 to keep the temporary
+# directory with the logs and Maildirs.
 #
 # The builds run first. Everything after them runs in a network namespace of its own that has only
 # a loopback interface, so no packet can leave the machine and no other program's listeners are in the
@@ -20,6 +21,10 @@ CONNECTIONS=${BENCH_CONNECTIONS:-10}
 MESSAGES=${BENCH_MESSAGES:-20}
 SIZE=${BENCH_SIZE:-10240}
 RUNS=${BENCH_RUNS:-3}
+# Tern's first runs include JIT compilation, and on this benchmark's load its CPU time per message
+# settled only from the fourth run on. Postfix's first run includes starting its daemons. Neither belongs in the
+# measured runs.
+WARMUP_RUNS=${BENCH_WARMUP_RUNS:-4}
 
 TERN_ADDRESS=127.77.0.1
 POSTFIX_ADDRESS=127.77.0.2
@@ -31,6 +36,9 @@ START_TIMEOUT=30
 DELIVERY_TIMEOUT=120
 # Other load, in cores, above which a run is reported as disturbed.
 DISTURBED_LOAD=0.25
+# A server counts as idle after a run once it uses at most this many clock ticks in half a second.
+IDLE_TICKS=1
+IDLE_TIMEOUT=10
 STOP_TIMEOUT=30
 
 TERN_DLL=$REPO/src/Tern.Cli/bin/Release/net10.0/tern.dll
@@ -58,6 +66,7 @@ check_environment() {
     value=${!name}
     [[ $value =~ ^[1-9][0-9]*$ ]] || die "BENCH_$name='$value' is not a positive whole number"
   done
+  [[ $WARMUP_RUNS =~ ^[0-9]+$ ]] || die "BENCH_WARMUP_RUNS='$WARMUP_RUNS' is not a whole number"
 }
 
 build() {
@@ -300,14 +309,31 @@ own_children_ticks() {
   echo $((fields[13] + fields[14]))
 }
 
-# Runs the load generator once and waits until the server has delivered every message. Then appends a
-# tab-separated line to $RESULTS with these columns: server, run, messages/s, p50 ms, p99 ms, max ms,
-# elapsed s, delivered-after s, server and client CPU ms per message, other load in cores, TLS. The previous run
-# was delivered in full before this one starts. So once the Maildir contains all of this run's
-# messages, its newest file belongs to this run.
+# Waits until process $1 and its children use at most IDLE_TICKS of CPU in half a second, so that work
+# a run left behind (JIT compilation, queue clean-up) is counted in that run, not in the next.
+wait_until_idle() {
+  local pid=$1 previous current
+  local deadline=$((SECONDS + IDLE_TIMEOUT))
+  previous=$(tree_cpu_ticks "$pid")
+  while sleep 0.5; do
+    current=$(tree_cpu_ticks "$pid")
+    ((current - previous <= IDLE_TICKS)) && return 0
+    if ((SECONDS >= deadline)); then
+      log "warning: pid $pid still used CPU $IDLE_TIMEOUT s after the run; measuring on"
+      return 0
+    fi
+    previous=$current
+  done
+}
+
+# Runs the load generator once, waits until the server has delivered every message and is idle again,
+# and appends a tab-separated line to file $6. Its columns: server, run, messages/s, p50 ms, p99 ms,
+# max ms, elapsed s, delivered-after s, server and client CPU ms per message, other load in cores, TLS.
+# The previous run was delivered in full before this one starts. So once the Maildir contains all of
+# this run's messages, its newest file belongs to this run.
 measure() {
-  local server=$1 address=$2 server_pid=$3 maildir=$4 run=$5
-  local name="run$run-$server"
+  local server=$1 address=$2 server_pid=$3 maildir=$4 run=$5 results=$6
+  local name="$server-run-${run// /-}"
   local report=$WORK/$name.json
   local messages=$((CONNECTIONS * MESSAGES))
   local before expected
@@ -334,6 +360,7 @@ measure() {
     ((SECONDS < deadline)) || die "$server delivered $((count - before)) of $messages messages into $maildir within $DELIVERY_TIMEOUT s"
     sleep 0.1
   done
+  wait_until_idle "$server_pid"
 
   local window_end
   server_ticks=$(($(tree_cpu_ticks "$server_pid") - server_ticks))
@@ -361,7 +388,7 @@ measure() {
         ($server_ticks / $hz * 1000 / $messages),
         (.ClientCpuSeconds * 1000 / $messages),
         (($machine_ticks - $server_ticks - $client_ticks - $kernel_ticks) / $hz / ($to - $from)),
-        .Tls] | @tsv' "$report" >>"$RESULTS"
+        .Tls] | @tsv' "$report" >>"$results"
 }
 
 print_environment() {
@@ -376,7 +403,7 @@ print_environment() {
 - Disk under $WORK: $device ($(describe_disk "$device"))
 - Tern: commit $(git -C "$REPO" rev-parse --short HEAD)$(git -C "$REPO" diff --quiet HEAD -- src || printf ' plus uncommitted changes under src/'), .NET runtime $runtime (SDK $(dotnet --version))
 - Postfix: $(postconf -d -h mail_version), $(openssl version)
-- Load: $CONNECTIONS connections x $MESSAGES messages of $SIZE octets, STARTTLS, $RUNS runs per server
+- Load: $CONNECTIONS connections x $MESSAGES messages of $SIZE octets, STARTTLS, $WARMUP_RUNS warm-up and $RUNS measured runs per server
 
 TEXT
 }
@@ -400,11 +427,22 @@ describe_disk() {
   echo "driver $driver, rotational flag $rotational"
 }
 
-print_tables() {
-  printf '## Every run\n\n'
+# Prints one Markdown row per line of the results file $1.
+print_runs() {
   printf '| Server | Run | Messages/s | p50 (ms) | p99 (ms) | Max (ms) | Received in (s) | Delivered after (s) | Server CPU per message (ms) | Client CPU per message (ms) | Other load (cores) |\n'
   printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
-  awk -F'\t' '{ printf "| %s | %s | %.1f | %.1f | %.1f | %.1f | %.2f | %.2f | %.2f | %.2f | %.2f |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 }' "$RESULTS"
+  awk -F'\t' '{ printf "| %s | %s | %.1f | %.1f | %.1f | %.1f | %.2f | %.2f | %.2f | %.2f | %.2f |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 }' "$1"
+}
+
+print_tables() {
+  if [[ -s $WARMUP_RESULTS ]]; then
+    printf '## Warm-up runs (not counted)\n\n'
+    print_runs "$WARMUP_RESULTS"
+    printf '\n'
+  fi
+
+  printf '## Measured runs\n\n'
+  print_runs "$RESULTS"
 
   printf '\nTLS: %s\n' "$(awk -F'\t' '{ print $1 " " $12 }' "$RESULTS" | sort -u | paste -sd ';' | sed 's/;/; /g')"
 
@@ -428,7 +466,7 @@ print_tables() {
 # ------------------------------------------------------------------ main
 
 in_namespace() {
-  # unshare(1) replaced the outer script with this one, so the parent is whoever started the script.
+  # unshare(1) replaced the outer script with this one, so the parent is the process that started the script.
   local own parent
   own=$(readlink /proc/$$/ns/net)
   parent=$(readlink "/proc/$PPID/ns/net") || die "cannot read the network namespace of the parent process $PPID"
@@ -439,10 +477,12 @@ in_namespace() {
   # The postfix user needs search permission here to reach its queue and Maildirs.
   chmod 755 "$WORK"
   RESULTS=$WORK/results.tsv
+  WARMUP_RESULTS=$WORK/warmup.tsv
   CLOCK_TICKS=$(getconf CLK_TCK)
   # kthreadd, the parent of every kernel thread.
   KTHREADD_PID=2
   : >"$RESULTS"
+  : >"$WARMUP_RESULTS"
   trap cleanup EXIT
   trap 'exit 130' INT TERM
 
@@ -453,9 +493,13 @@ in_namespace() {
   # Alternate the servers, so that a burst of load from elsewhere on the machine is less likely to
   # hit only one of them.
   local run
+  for ((run = 1; run <= WARMUP_RUNS; run++)); do
+    measure tern "$TERN_ADDRESS" "$TERN_PID" "$WORK/tern/data/mail/$DOMAIN/bench/new" "warm-up $run" "$WARMUP_RESULTS"
+    measure postfix "$POSTFIX_ADDRESS" "$POSTFIX_PID" "$WORK/postfix/mail/$DOMAIN/catch-all/new" "warm-up $run" "$WARMUP_RESULTS"
+  done
   for ((run = 1; run <= RUNS; run++)); do
-    measure tern "$TERN_ADDRESS" "$TERN_PID" "$WORK/tern/data/mail/$DOMAIN/bench/new" "$run"
-    measure postfix "$POSTFIX_ADDRESS" "$POSTFIX_PID" "$WORK/postfix/mail/$DOMAIN/catch-all/new" "$run"
+    measure tern "$TERN_ADDRESS" "$TERN_PID" "$WORK/tern/data/mail/$DOMAIN/bench/new" "$run" "$RESULTS"
+    measure postfix "$POSTFIX_ADDRESS" "$POSTFIX_PID" "$WORK/postfix/mail/$DOMAIN/catch-all/new" "$run" "$RESULTS"
   done
 
   print_environment
