@@ -14,9 +14,11 @@ internal static class Program
             QueueCommands.Create(),
             DaneCheckCommand.Create(),
             TlsaCommand.Create(),
+            UserCommands.Create(),
         };
 
-        var parseResult = root.Parse(args);
+        // No response files: "tern user add --sender @example.org" names a domain, not a file to read.
+        var parseResult = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parseResult.Errors.Count > 0)
         {
             foreach (var error in parseResult.Errors)

@@ -7,6 +7,7 @@ using Tern.Delivery.Local;
 using Tern.Delivery.Remote;
 using Tern.Delivery.Routing;
 using Tern.Dns;
+using Tern.Hosting.Auth;
 using Tern.Hosting.Configuration;
 using Tern.Hosting.Smtp;
 using Tern.Hosting.Tls;
@@ -78,7 +79,10 @@ public sealed class TernHost
         using var runner = new QueueRunner(store, agent, CreateQueueRunnerOptions(), _timeProvider, _loggerFactory.CreateLogger<QueueRunner>(), bounces);
 
         using var flushSignal = new QueueFlushSignal(dataDirectory, runner.Notify);
-        var policy = new LocalRecipientPolicy(_options);
+        var users = OpenUserStore(dataDirectory);
+        using var authenticator = new UserStoreAuthenticator(users, _loggerFactory.CreateLogger<UserStoreAuthenticator>());
+        var authFailures = CreateFailureTracker();
+        var policy = new LocalRecipientPolicy(_options, users);
         var handler = new QueueingMessageHandler(store, policy, runner.Notify, _timeProvider);
         var limiter = new ConnectionLimiter(_options.Limits.MaxConnections, _options.Limits.MaxConnectionsPerClient);
 
@@ -88,7 +92,7 @@ public sealed class TernHost
             foreach (var listener in _options.Listeners)
             {
                 var endPoint = new IPEndPoint(IPAddress.Parse(listener.Address), listener.Port);
-                var smtp = new SmtpListener(endPoint, CreateSessionOptions(listener.Mode, certificate), handler, limiter, _loggerFactory);
+                var smtp = new SmtpListener(endPoint, CreateSessionOptions(listener.Mode, certificate, authenticator, authFailures), handler, limiter, _loggerFactory);
                 listeners.Add(smtp);
                 try
                 {
@@ -150,7 +154,36 @@ public sealed class TernHost
         }
     }
 
-    private SmtpServerOptions CreateSessionOptions(ListenerMode mode, ServerCertificate certificate) => new()
+    // Reads the users file once now, so that an invalid file stops the start with a message rather than
+    // failing every login later.
+    private UserStore OpenUserStore(string dataDirectory)
+    {
+        var users = new UserStore(_options.Auth.GetUsersFilePath(dataDirectory), _loggerFactory.CreateLogger<UserStore>());
+        try
+        {
+            users.Find(string.Empty);
+        }
+        catch (UserStoreException ex)
+        {
+            throw new StartupException($"Auth:UsersFile: {ex.Message}", ex);
+        }
+
+        return users;
+    }
+
+    private AuthenticationFailureTracker CreateFailureTracker()
+    {
+        var auth = _options.Auth;
+        return new AuthenticationFailureTracker(
+            _timeProvider,
+            auth.MaxFailuresPerClient,
+            TimeSpan.FromMinutes(auth.FailureWindowMinutes),
+            TimeSpan.FromMilliseconds(auth.FailureDelayMilliseconds),
+            TimeSpan.FromMilliseconds(auth.MaxFailureDelayMilliseconds));
+    }
+
+    // The session offers AUTH only on Submission and ImplicitTls listeners; an MX never takes logins.
+    private SmtpServerOptions CreateSessionOptions(ListenerMode mode, ServerCertificate certificate, ISmtpAuthenticator authenticator, AuthenticationFailureTracker authFailures) => new()
     {
         HostName = _options.HostName!,
         Mode = mode switch
@@ -166,6 +199,9 @@ public sealed class TernHost
         SoftErrorLimit = Math.Min(SmtpServerOptions.DefaultSoftErrorLimit, _options.Limits.MaxErrors),
         CommandTimeout = TimeSpan.FromSeconds(_options.Timeouts.CommandSeconds),
         DataTimeout = TimeSpan.FromSeconds(_options.Timeouts.DataSeconds),
+        Authenticator = mode == ListenerMode.Mx ? null : authenticator,
+        AuthenticationFailures = authFailures,
+        MaxAuthenticationFailures = _options.Auth.MaxFailuresPerSession,
         TimeProvider = _timeProvider,
     };
 

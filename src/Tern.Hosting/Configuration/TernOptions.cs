@@ -27,6 +27,8 @@ public sealed class TernOptions
 
     public RelayOptions Relay { get; set; } = new();
 
+    public AuthOptions Auth { get; set; } = new();
+
     public DnsOptions Dns { get; set; } = new();
 
     public DeliveryOptions Delivery { get; set; } = new();
@@ -170,4 +172,30 @@ public sealed class RelayOptions
     /// sessions may relay. Empty by default: nobody relays.
     /// </summary>
     public List<string> ClientNetworks { get; set; } = [];
+}
+
+/// <summary>SMTP AUTH on the Submission and ImplicitTls listeners: the users file and the limits on failed logins.</summary>
+public sealed class AuthOptions
+{
+    /// <summary>The users file that <c>tern user</c> edits; null for <c>users.json</c> in the data directory.</summary>
+    public string? UsersFile { get; set; }
+
+    /// <summary>Failed logins in one session after which it is closed with 421.</summary>
+    public int MaxFailuresPerSession { get; set; } = 5;
+
+    /// <summary>Failed logins from one client address (IPv6: one /64) within the window after which it gets 421 at once.</summary>
+    public int MaxFailuresPerClient { get; set; } = 10;
+
+    /// <summary>How long a failed login counts against its client address.</summary>
+    public int FailureWindowMinutes { get; set; } = 15;
+
+    /// <summary>The delay before the reply to the first failed login in the window; each later failure doubles it.</summary>
+    public int FailureDelayMilliseconds { get; set; } = 1000;
+
+    /// <summary>The upper bound of that delay.</summary>
+    public int MaxFailureDelayMilliseconds { get; set; } = 16000;
+
+    /// <summary>Returns the absolute path of the users file for the given data directory setting.</summary>
+    public string GetUsersFilePath(string dataDirectory) =>
+        Path.GetFullPath(UsersFile ?? Path.Combine(dataDirectory, "users.json"));
 }

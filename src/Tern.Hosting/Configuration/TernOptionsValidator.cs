@@ -49,6 +49,8 @@ internal static class TernOptionsValidator
             }
         }
 
+        ValidateAuth(options.Auth, errors);
+
         var delivery = options.Delivery;
         if (!Enum.IsDefined(delivery.TlsPolicy))
         {
@@ -87,6 +89,27 @@ internal static class TernOptionsValidator
         }
 
         return errors;
+    }
+
+    private static void ValidateAuth(AuthOptions auth, List<string> errors)
+    {
+        if (auth.UsersFile is { Length: 0 })
+        {
+            errors.Add("Auth:UsersFile: must not be empty; leave it out for users.json in the data directory");
+        }
+
+        RequirePositive(errors, "Auth:MaxFailuresPerSession", auth.MaxFailuresPerSession);
+        RequirePositive(errors, "Auth:MaxFailuresPerClient", auth.MaxFailuresPerClient);
+        RequirePositive(errors, "Auth:FailureWindowMinutes", auth.FailureWindowMinutes);
+        if (auth.FailureDelayMilliseconds < 0)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"Auth:FailureDelayMilliseconds: {auth.FailureDelayMilliseconds} must not be negative"));
+        }
+
+        if (auth.MaxFailureDelayMilliseconds < auth.FailureDelayMilliseconds)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"Auth:MaxFailureDelayMilliseconds: {auth.MaxFailureDelayMilliseconds} is less than Auth:FailureDelayMilliseconds ({auth.FailureDelayMilliseconds})"));
+        }
     }
 
     private static void ValidateDns(DnsOptions dns, List<string> errors)

@@ -1,5 +1,6 @@
 using System.Net;
 using Tern.Delivery.Local;
+using Tern.Hosting.Auth;
 using Tern.Hosting.Configuration;
 using Tern.Smtp;
 
@@ -7,16 +8,21 @@ namespace Tern.Hosting.Smtp;
 
 /// <summary>
 /// Decides at RCPT time whether Tern accepts a recipient: local domains and their users, postmaster,
-/// relaying for configured client networks, and relay denial for everything else.
+/// relaying for authenticated users and configured client networks, and relay denial for everything
+/// else. At MAIL time it checks that an authenticated user owns the sender address.
 /// </summary>
 internal sealed class LocalRecipientPolicy
 {
     private readonly Dictionary<string, LocalDomainOptions> _domains;
     private readonly string _postmasterDomain;
     private readonly IPNetwork[] _relayNetworks;
+    private readonly UserStore? _users;
 
-    public LocalRecipientPolicy(TernOptions options)
+    /// <param name="options">The local domains, host name and relay networks.</param>
+    /// <param name="users">The users whose senders are checked; null where nobody can authenticate.</param>
+    public LocalRecipientPolicy(TernOptions options, UserStore? users = null)
     {
+        _users = users;
         _domains = new Dictionary<string, LocalDomainOptions>(options.LocalDomains, StringComparer.OrdinalIgnoreCase);
 
         // RFC 5321 section 4.5.1: "<Postmaster>" without a domain must be accepted; it goes to the
@@ -25,8 +31,34 @@ internal sealed class LocalRecipientPolicy
         _postmasterDomain = options.HostName is { } host && _domains.ContainsKey(host) ? host : options.LocalDomains.Keys.First();
     }
 
-    /// <summary>Returns null to accept, or the rejection reply.</summary>
-    public SmtpReply? Check(Mailbox recipient, IPAddress client)
+    /// <summary>
+    /// Returns null when <paramref name="authenticatedUser"/> (null for an unauthenticated session) may use
+    /// <paramref name="sender"/> (null for the null reverse-path), or the 553 5.7.1 rejection.
+    /// </summary>
+    public SmtpReply? CheckSender(Mailbox? sender, string? authenticatedUser)
+    {
+        if (authenticatedUser is null)
+        {
+            return null;
+        }
+
+        // Without this check any user could send as anybody, and the mail would carry this server's
+        // Received header as if it were genuine. The user is looked up again because the file may
+        // have changed since the login.
+        var account = _users?.Find(authenticatedUser);
+        if (account is not null && account.MayUseSender(sender))
+        {
+            return null;
+        }
+
+        return new SmtpReply(553, "5.7.1", $"<{sender?.Address}>: Sender address rejected: not owned by user {authenticatedUser}");
+    }
+
+    /// <summary>
+    /// Returns null to accept, or the rejection reply. <paramref name="authenticatedUser"/> is null for an
+    /// unauthenticated session.
+    /// </summary>
+    public SmtpReply? Check(Mailbox recipient, IPAddress client, string? authenticatedUser)
     {
         if (recipient.IsPostmaster)
         {
@@ -35,8 +67,9 @@ internal sealed class LocalRecipientPolicy
 
         if (recipient.Domain is null || !_domains.TryGetValue(recipient.Domain, out var domain))
         {
-            // NOTE: authenticated sessions cannot relay yet, because SMTP AUTH is not implemented.
-            return MayRelay(client) ? null : new SmtpReply(550, "5.7.1", $"<{recipient.Address}>: Relay access denied");
+            // Authenticated users may relay anywhere, and unauthenticated clients only from the relay
+            // networks, so that this is no open relay.
+            return authenticatedUser is not null || MayRelay(client) ? null : new SmtpReply(550, "5.7.1", $"<{recipient.Address}>: Relay access denied");
         }
 
         // Reject at RCPT what Maildir delivery would refuse later, so that the client, not a bounce,

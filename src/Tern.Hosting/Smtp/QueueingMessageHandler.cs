@@ -4,11 +4,14 @@ using Tern.Smtp.Server;
 
 namespace Tern.Hosting.Smtp;
 
-/// <summary>Connects the SMTP server session to the queue: recipient policy, then durable storage.</summary>
+/// <summary>Connects the SMTP server session to the queue: sender and recipient policy, then durable storage.</summary>
 internal sealed class QueueingMessageHandler(IQueueStore store, LocalRecipientPolicy policy, Action onCommitted, TimeProvider timeProvider) : ISmtpMessageHandler
 {
+    public ValueTask<SmtpReply?> CheckSenderAsync(SmtpSessionContext session, SmtpEnvelope envelope, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(policy.CheckSender(envelope.ReversePath, session.AuthenticatedUser));
+
     public ValueTask<SmtpReply?> CheckRecipientAsync(SmtpSessionContext session, SmtpEnvelope envelope, Mailbox recipient, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(policy.Check(recipient, session.RemoteEndPoint.Address));
+        ValueTask.FromResult(policy.Check(recipient, session.RemoteEndPoint.Address, session.AuthenticatedUser));
 
     public async ValueTask<IIncomingMessage> BeginMessageAsync(SmtpSessionContext session, SmtpEnvelope envelope, CancellationToken cancellationToken)
     {
