@@ -93,10 +93,16 @@ public sealed class DnsClientResolver : IDnsResolver
     {
         DnsResponse response;
         var server = string.Join(", ", _nameServers);
+        IPEndPoint? answeredBy = null;
         try
         {
             var message = await _client.QueryAsync(name, (QueryType)type, QueryClass.IN, cancellationToken);
             server = message.NameServer?.ToString() ?? server;
+            if (message.NameServer is { } nameServer && IPAddress.TryParse(nameServer.Address, out var address))
+            {
+                answeredBy = new IPEndPoint(address, nameServer.Port);
+            }
+
             response = Classify(name, message);
         }
         catch (DnsResponseException ex) when (ex.Code == DnsResponseCode.ConnectionTimeout)
@@ -127,12 +133,37 @@ public sealed class DnsClientResolver : IDnsResolver
             response = DnsResponse.Failed(DnsFailureKind.Timeout, ex.Message);
         }
 
+        if (response.Failure is { Kind: DnsFailureKind.ServerFailure } && answeredBy is { } resolver && IsTrusted(resolver.Address))
+        {
+            response = await ClassifyServerFailureAsync(resolver, name, type, response, cancellationToken);
+        }
+
         if (response.Failure is { } failure)
         {
             Log.QueryFailed(_logger, name, type, server, failure.Kind, failure.Message);
         }
 
         return response;
+    }
+
+    /// <summary>
+    /// Tells a bogus answer from a failed server: a validating resolver answers SERVFAIL for both, but
+    /// with checking disabled it answers the bogus one. Bogus data is a DNSSEC validation failure, which
+    /// delivery reports as such instead of as an unreachable name server.
+    /// </summary>
+    private async Task<DnsResponse> ClassifyServerFailureAsync(IPEndPoint resolver, string name, DnsRecordType type, DnsResponse servfail, CancellationToken cancellationToken)
+    {
+        var code = await CheckingDisabledProbe.QueryAsync(resolver, name, (ushort)type, _options.Timeout, cancellationToken);
+        if (code is not ((int)DnsResponseCode.NoError or (int)DnsResponseCode.NotExistentDomain))
+        {
+            return servfail;
+        }
+
+        return new DnsResponse(
+            DnsResponseKind.Failure,
+            SecurityStatus.Bogus,
+            [],
+            Failure: new DnsFailure(DnsFailureKind.ValidationFailure, "DNSSEC validation failed: the resolver answered SERVFAIL, and answered with checking disabled, so the data is bogus."));
     }
 
     internal DnsResponse Classify(string name, IDnsQueryResponse message)
@@ -158,8 +189,7 @@ public sealed class DnsClientResolver : IDnsResolver
 
         if (kind == DnsResponseKind.Failure)
         {
-            // NOTE: a validating resolver answers SERVFAIL for bogus data too. Telling the two apart needs
-            // Extended DNS Errors (RFC 8914), which Tern does not read yet, so SERVFAIL is Indeterminate.
+            // A validating resolver answers SERVFAIL for bogus data too; SendAsync tells the two apart.
             return responseCode switch
             {
                 DnsResponseCode.ServerFailure => DnsResponse.Failed(DnsFailureKind.ServerFailure, "The resolver answered SERVFAIL."),

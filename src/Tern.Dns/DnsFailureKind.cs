@@ -12,4 +12,7 @@ public enum DnsFailureKind
     NetworkError,
     CnameLoop,
     CnameChainTooLong,
+
+    /// <summary>The resolver answered SERVFAIL, but answered with checking disabled: the data failed DNSSEC validation.</summary>
+    ValidationFailure,
 }

@@ -59,6 +59,24 @@ public sealed class DnsClientResolverTests
     }
 
     [Fact]
+    public async Task ServFail_AnsweredWithCheckingDisabled_IsBogus()
+    {
+        // Byte 3 of a query holds the CD bit (0x10): a validating resolver answers that query, because
+        // it skips validation, while the normal query fails validation with SERVFAIL.
+        await using var server = new FakeDnsServer(q => (q.Raw[3] & 0x10) != 0
+            ? Response(q, answers: [A(q.Name, 300, "192.0.2.1")])
+            : Response(q, rcode: ServFail));
+
+        var answer = await CreateResolver(server).QueryAsync(Host, DnsRecordType.A, CancellationToken.None);
+
+        Assert.Equal(DnsOutcome.Failure, answer.Outcome);
+        Assert.Equal(SecurityStatus.Bogus, answer.Status);
+        Assert.Equal(DnsFailureKind.ValidationFailure, answer.Failure!.Kind);
+        Assert.Empty(answer.Records);
+        Assert.Equal(2, server.UdpQueries);
+    }
+
+    [Fact]
     public async Task ServFail_IsNotPassedToNextServer()
     {
         await using var failing = new FakeDnsServer(q => Response(q, rcode: ServFail));
@@ -125,7 +143,8 @@ public sealed class DnsClientResolverTests
         await resolver.QueryAsync(Host, DnsRecordType.A, CancellationToken.None);
         await resolver.QueryAsync(Host, DnsRecordType.A, CancellationToken.None);
 
-        Assert.Equal(2, server.UdpQueries);
+        // Each SERVFAIL is also probed once with checking disabled (CD bit, 0x10 in byte 3).
+        Assert.Equal(2, server.Received.Count(query => (query.Raw[3] & 0x10) == 0));
     }
 
     [Fact]
@@ -154,7 +173,8 @@ public sealed class DnsClientResolverTests
         await resolver.QueryAsync(Host, DnsRecordType.A, CancellationToken.None);
         await resolver.QueryAsync(Host, DnsRecordType.A, CancellationToken.None);
 
-        Assert.Equal(2, server.UdpQueries);
+        // Each SERVFAIL is also probed once with checking disabled (CD bit, 0x10 in byte 3).
+        Assert.Equal(2, server.Received.Count(query => (query.Raw[3] & 0x10) == 0));
     }
 
     [Fact]

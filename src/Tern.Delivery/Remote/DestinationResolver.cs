@@ -47,7 +47,11 @@ internal sealed class DestinationResolver
             case MxResolutionKind.Failure:
                 // A failed lookup is never taken as "no MX records", so there is no implicit MX here:
                 // that fallback would let a blocked MX query redirect mail (RFC 5321 section 5.1).
-                return Fail(DeliveryResult.Deferred(NoRelay, "4.4.3", $"451 4.4.3 {mx.Detail}"));
+                // RFC 3463 X.7.5 (cryptographic failure) when the answer failed DNSSEC validation, as the
+                // bogus data may be an attack; X.4.3 (directory server failure) for an unreachable answer.
+                return mx.IsBogus
+                    ? Fail(DeliveryResult.Deferred(NoRelay, "4.7.5", $"451 4.7.5 {mx.Detail}"))
+                    : Fail(DeliveryResult.Deferred(NoRelay, "4.4.3", $"451 4.4.3 {mx.Detail}"));
         }
 
         var targets = new List<DeliveryTarget>(mx.Hosts.Count);

@@ -5,4 +5,5 @@ namespace Tern.Delivery.Remote;
 /// <param name="Hosts">The hosts in delivery order; empty unless <paramref name="Kind"/> is Hosts.</param>
 /// <param name="IsSecure">Whether the MX answer was DNSSEC-validated, which lets DANE accept the domain name in certificates.</param>
 /// <param name="Detail">A description of the lookup for logs and delivery status replies.</param>
-internal sealed record MxResolution(MxResolutionKind Kind, IReadOnlyList<MxHost> Hosts, bool IsSecure, string Detail);
+/// <param name="IsBogus">Whether a failed lookup failed DNSSEC validation, rather than reaching no answer.</param>
+internal sealed record MxResolution(MxResolutionKind Kind, IReadOnlyList<MxHost> Hosts, bool IsSecure, string Detail, bool IsBogus = false);

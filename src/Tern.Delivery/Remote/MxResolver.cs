@@ -34,7 +34,12 @@ internal sealed class MxResolver
                 return new MxResolution(MxResolutionKind.Hosts, [new MxHost(answer.CanonicalName, 0, IsImplicit: true)], secure, $"{answer.Name} has no MX records");
 
             case DnsOutcome.Failure:
-                return new MxResolution(MxResolutionKind.Failure, [], IsSecure: false, $"MX lookup for {answer.Name} failed: {answer.Failure?.Message} ({answer.Status})");
+                return new MxResolution(
+                    MxResolutionKind.Failure,
+                    [],
+                    IsSecure: false,
+                    $"MX lookup for {answer.Name} failed: {answer.Failure?.Message} ({answer.Status})",
+                    IsBogus: answer.Status == SecurityStatus.Bogus);
         }
 
         var records = answer.RecordsOf<MxRecord>();

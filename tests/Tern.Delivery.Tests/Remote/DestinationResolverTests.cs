@@ -59,10 +59,10 @@ public sealed class DestinationResolverTests
     }
 
     [Theory]
-    [InlineData(DnsFailureKind.ServerFailure, SecurityStatus.Indeterminate)]
-    [InlineData(DnsFailureKind.Timeout, SecurityStatus.Indeterminate)]
-    [InlineData(DnsFailureKind.ServerFailure, SecurityStatus.Bogus)]
-    public async Task MxLookupFailure_DefersWithoutImplicitMx(DnsFailureKind kind, SecurityStatus status)
+    [InlineData(DnsFailureKind.ServerFailure, SecurityStatus.Indeterminate, "4.4.3")]
+    [InlineData(DnsFailureKind.Timeout, SecurityStatus.Indeterminate, "4.4.3")]
+    [InlineData(DnsFailureKind.ValidationFailure, SecurityStatus.Bogus, "4.7.5")]
+    public async Task MxLookupFailure_DefersWithoutImplicitMx(DnsFailureKind kind, SecurityStatus status, string enhancedStatusCode)
     {
         var dns = new StaticDnsResolver()
             .AddFailure("broken.example", DnsRecordType.Mx, kind, status)
@@ -72,7 +72,7 @@ public sealed class DestinationResolverTests
 
         Assert.Empty(destination.Targets);
         Assert.Equal(DeliveryStatus.Deferred, destination.Failure?.Status);
-        Assert.Equal("4.4.3", destination.Failure?.EnhancedStatusCode);
+        Assert.Equal(enhancedStatusCode, destination.Failure?.EnhancedStatusCode);
         Assert.DoesNotContain(dns.Queries, q => q.Type == DnsRecordType.A);
     }
 
