@@ -30,8 +30,8 @@ internal static class Program
             return ExitCodes.Usage;
         }
 
-        // serve handles SIGINT and SIGTERM itself and stops in order; the library's default would
-        // end the process two seconds after the signal, cutting open sessions short.
+        // serve handles SIGINT and SIGTERM itself and stops in order. The library's default would end
+        // the process two seconds after the signal and cut open sessions short.
         return await parseResult.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
     }
 }

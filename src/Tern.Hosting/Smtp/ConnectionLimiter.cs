@@ -21,26 +21,26 @@ internal sealed class ConnectionLimiter(int maxConnections, int maxConnectionsPe
     }
 
     /// <summary>Takes a slot for <paramref name="client"/>, or returns the reason it cannot.</summary>
-    public bool TryAcquire(IPAddress client, out string? refusal)
+    public bool TryAcquire(IPAddress client, out string? rejection)
     {
         lock (_lock)
         {
             if (_total >= maxConnections)
             {
-                refusal = "too many connections";
+                rejection = "too many connections";
                 return false;
             }
 
             _perClient.TryGetValue(client, out var count);
             if (count >= maxConnectionsPerClient)
             {
-                refusal = $"too many connections from {client}";
+                rejection = $"too many connections from {client}";
                 return false;
             }
 
             _perClient[client] = count + 1;
             _total++;
-            refusal = null;
+            rejection = null;
             return true;
         }
     }

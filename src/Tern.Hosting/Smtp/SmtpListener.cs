@@ -26,7 +26,7 @@ internal sealed class SmtpListener : IAsyncDisposable
         _endPoint = endPoint;
         _sessionOptions = sessionOptions;
 
-        // One server object per listener: it holds the TLS certificate context and serves every connection.
+        // One server object per listener keeps the TLS certificate context and serves every connection.
         _server = new SmtpServerSession(sessionOptions, handler, loggerFactory.CreateLogger<SmtpServerSession>());
         _limiter = limiter;
         _logger = loggerFactory.CreateLogger<SmtpListener>();
@@ -133,10 +133,10 @@ internal sealed class SmtpListener : IAsyncDisposable
         var local = (IPEndPoint)client.LocalEndPoint!;
         client.NoDelay = true;
 
-        if (!_limiter.TryAcquire(remote.Address, out var refusal))
+        if (!_limiter.TryAcquire(remote.Address, out var rejection))
         {
-            Log.ConnectionRejected(_logger, remote, local, refusal!);
-            await RefuseAsync(client, refusal!);
+            Log.ConnectionRejected(_logger, remote, local, rejection!);
+            await RejectAsync(client, rejection!);
             return;
         }
 
@@ -163,9 +163,9 @@ internal sealed class SmtpListener : IAsyncDisposable
         }
     }
 
-    private async Task RefuseAsync(Socket client, string reason)
+    private async Task RejectAsync(Socket client, string reason)
     {
-        // RFC 5321 section 3.1: a server may answer the connection with 421 instead of 220.
+        // RFC 5321 section 3.1: a server may reply 421 instead of 220 to a new connection.
         var reply = Encoding.ASCII.GetBytes($"421 4.7.0 {_sessionOptions.HostName} Error: {reason}; try again later\r\n");
         try
         {
