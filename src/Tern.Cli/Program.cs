@@ -15,6 +15,7 @@ internal static class Program
             DaneCheckCommand.Create(),
             TlsaCommand.Create(),
             UserCommands.Create(),
+            SendCommand.Create(),
         };
 
         // No response files: "tern user add --sender @example.org" names a domain, not a file to read.

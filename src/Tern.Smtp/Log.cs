@@ -14,8 +14,8 @@ internal static partial class Log
     public static partial void SessionStarted(ILogger logger, string sessionId, IPEndPoint remoteEndPoint, IPEndPoint localEndPoint, Server.SmtpListenerMode mode);
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information,
-        Message = "Session {SessionId} from {RemoteEndPoint}: TLS established, {TlsProtocol} with {CipherSuite}")]
-    public static partial void TlsEstablished(ILogger logger, string sessionId, IPEndPoint remoteEndPoint, System.Security.Authentication.SslProtocols tlsProtocol, System.Net.Security.TlsCipherSuite cipherSuite);
+        Message = "Session {SessionId} from {RemoteEndPoint}: TLS established, {TlsProtocol} with cipher {CipherSuite}")]
+    public static partial void TlsEstablished(ILogger logger, string sessionId, IPEndPoint remoteEndPoint, string tlsProtocol, System.Net.Security.TlsCipherSuite cipherSuite);
 
     // Clients with broken TLS stacks and scanners fail handshakes all day, so this line carries no stack
     // trace: the exception goes to TlsHandshakeFailedDetail at Debug.

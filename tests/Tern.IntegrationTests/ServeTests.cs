@@ -49,6 +49,21 @@ public sealed class ServeTests
     }
 
     [Fact]
+    public async Task Send_StartTlsRequired_DeliversAndReportsTls()
+    {
+        await using var server = await TernServer.StartAsync();
+
+        var result = await TernCli.RunAsync(["send", "--server", $"{server.Address}:{server.MxPort}", "--from", "a@example.net", "--to", "alice@localhost", "--to", "x@example.org", "--starttls", "required"]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("TLS connection established", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("TLSv1.", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("alice@localhost: 250 2.0.0 Ok: queued as", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("x@example.org: 550 5.7.1", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Single(await server.WaitForMaildirAsync("localhost", "alice", 1));
+    }
+
+    [Fact]
     public async Task Serve_PortInUse_FailsToStart()
     {
         await using var server = await TernServer.StartAsync();

@@ -144,7 +144,7 @@ internal sealed class SmtpAttempt
         }
 
         var tls = session.TlsStream!;
-        var protocol = ProtocolName(tls.SslProtocol);
+        var protocol = TlsProtocolName.Format(tls.SslProtocol);
         var cipherSuite = tls.NegotiatedCipherSuite.ToString();
         Log.TlsEstablished(_logger, trust.Level, relay, protocol, cipherSuite);
 
@@ -320,13 +320,6 @@ internal sealed class SmtpAttempt
         2 => "2.0.0",
         4 => "4.0.0",
         _ => "5.0.0",
-    };
-
-    private static string ProtocolName(SslProtocols protocol) => protocol switch
-    {
-        SslProtocols.Tls13 => "TLSv1.3",
-        SslProtocols.Tls12 => "TLSv1.2",
-        _ => protocol.ToString(),
     };
 
     private static AttemptOutcome Fail(AttemptStatus status, string relay, string statusCode, string description, SmtpReply? reply = null) =>

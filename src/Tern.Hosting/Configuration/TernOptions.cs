@@ -88,7 +88,7 @@ public sealed class LimitOptions
     /// <summary>Maximum message size in octets, announced with SIZE (RFC 1870). Postfix's default.</summary>
     public long MaxMessageSize { get; set; } = 10_240_000;
 
-    /// <summary>Maximum recipients per transaction. RFC 5321 section 4.5.3.1.8 asks for at least 100.</summary>
+    /// <summary>Maximum recipients per transaction. RFC 5321 section 4.5.3.1.8 requires at least 100.</summary>
     public int MaxRecipients { get; set; } = 100;
 
     /// <summary>Maximum simultaneous SMTP connections in total.</summary>

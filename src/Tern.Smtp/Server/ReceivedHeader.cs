@@ -28,7 +28,7 @@ internal static class ReceivedHeader
         builder.Append("\tby ").Append(hostName).Append(" with ").Append(GetProtocol(session, envelope));
         if (session.TlsProtocol is { } protocol)
         {
-            builder.Append("\r\n\t(using ").Append(FormatTlsProtocol(protocol));
+            builder.Append("\r\n\t(using ").Append(TlsProtocolName.Format(protocol));
             builder.Append(" with cipher ").Append(session.TlsCipherSuite?.ToString() ?? "unknown").Append(')');
         }
 
@@ -88,13 +88,6 @@ internal static class ReceivedHeader
 
         return "[" + address + "]";
     }
-
-    private static string FormatTlsProtocol(SslProtocols protocol) => protocol switch
-    {
-        SslProtocols.Tls12 => "TLSv1.2",
-        SslProtocols.Tls13 => "TLSv1.3",
-        _ => protocol.ToString(),
-    };
 
     // RFC 5322 section 3.3 date-time, always in UTC.
     private static string FormatDate(DateTimeOffset timestamp) =>

@@ -82,7 +82,8 @@ internal sealed partial class SmtpConnection
         _transport = tls;
         _context.TlsProtocol = tls.SslProtocol;
         _context.TlsCipherSuite = tls.NegotiatedCipherSuite;
-        Log.TlsEstablished(_logger, _context.SessionId, _context.RemoteEndPoint, tls.SslProtocol, tls.NegotiatedCipherSuite);
+        var protocolName = TlsProtocolName.Format(tls.SslProtocol);
+        Log.TlsEstablished(_logger, _context.SessionId, _context.RemoteEndPoint, protocolName, tls.NegotiatedCipherSuite);
         return true;
     }
 
