@@ -34,9 +34,11 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet restore Tern.slnx --verbosity quiet
 dotnet build Tern.slnx --no-restore --configuration Release --verbosity quiet
 
+# The lab's stop messages go to a log, so that the pass/fail line stays the last line printed.
+mkdir -p artifacts
 if [[ -x eng/lab/lab.sh ]]; then
   eng/lab/lab.sh up
-  trap 'eng/lab/lab.sh down || true' EXIT
+  trap 'eng/lab/lab.sh down >artifacts/lab-down.log 2>&1 || true' EXIT
   if [[ -x eng/lab/check.sh ]]; then
     eng/lab/check.sh
   fi
@@ -71,5 +73,11 @@ line="$passed passed, $failed failed"
 if ((skipped > 0)); then
   line+=", $skipped skipped"
 fi
+
+if [[ -x eng/lab/lab.sh ]]; then
+  eng/lab/lab.sh down >artifacts/lab-down.log 2>&1 || true
+  trap - EXIT
+fi
+
 echo "$line"
 exit "$status"
