@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts, stops and reports the DNSSEC/DANE test lab on loopback addresses.
 #
-# Usage: eng/lab/lab.sh up|down|status
+# Usage: eng/lab/lab.sh up|down|status|mx-stop|mx-start
 #
 #   up      generate keys, certificates and signed zones under eng/lab/run,
 #           then start Knot DNS, Unbound, the receiving and the sending
@@ -10,6 +10,10 @@
 #   down    stop the processes named in the lab's pid files. The files under
 #           run/ stay for inspection until the next `up`.
 #   status  print the state of each service; exit 0 only when all run.
+#   mx-stop stop only the receiving Postfix, so that a test can run its own
+#           SMTP servers on the MX host addresses. DNS, the sending Postfix
+#           and the HTTPS servers keep running.
+#   mx-start start the receiving Postfix again as the last `up` set it up.
 #
 # Runs as root: it binds ports 25, 53 and 443 and installs missing Debian
 # packages with apt-get. See eng/lab/README.md for the address plan.
@@ -245,6 +249,74 @@ lab_down() {
   log "down"
 }
 
+# Prints "host address port" for each MX host address of the receiving
+# Postfix, with the port it listens on.
+mx_listeners() {
+  local entry host address port
+  for entry in "${LAB_SERVERS[@]}"; do
+    IFS='|' read -r host address port _ <<<"$entry"
+    if [[ $port == "$SMTP_PORT" ]]; then
+      printf '%s %s %s\n' "$host" "$address" "$SMTP_LISTEN_PORT"
+    fi
+  done
+}
+
+tcp_free() {
+  ! tcp_listening "$1" "$2"
+}
+
+# Sets SMTP_LISTEN_PORT as the last `up` chose it: the fallback port while
+# nftables forwards port 25 there.
+restore_smtp_listen_port() {
+  if [[ -f $RUN_DIR/smtp-forwarding ]]; then
+    SMTP_LISTEN_PORT=$(tr -dc '0-9' <"$RUN_DIR/smtp-forwarding")
+  fi
+}
+
+lab_mx_stop() {
+  require_root
+  restore_smtp_listen_port
+  stop_postfix
+  # The smtpd children share the master's listening sockets and may keep
+  # them open for a moment after the master has exited.
+  local host address port
+  while read -r host address port; do
+    wait_until 10 tcp_free "$address" "$port" ||
+      die "$address:$port ($host) is still in use 10 s after Postfix stopped: $(ss -Hltnp "src $address:$port")"
+  done < <(mx_listeners)
+  log "mx-stop: the receiving Postfix is stopped, so the MX host addresses are free on port $SMTP_LISTEN_PORT"
+}
+
+lab_mx_start() {
+  require_root
+  if pid_alive "$POSTFIX_PID" master; then
+    log "mx-start: the receiving Postfix already runs"
+    return 0
+  fi
+
+  # Starting Postfix alone only makes sense while the rest of the lab runs.
+  local name pid_file comm
+  while IFS='|' read -r name pid_file comm; do
+    [[ $pid_file == "$POSTFIX_PID" ]] && continue
+    pid_alive "$pid_file" "$comm" ||
+      die "mx-start: $name is not running; run eng/lab/lab.sh up to start the whole lab"
+  done < <(lab_processes)
+
+  restore_smtp_listen_port
+  local host address port
+  while read -r host address port; do
+    tcp_free "$address" "$port" ||
+      die "mx-start: another program listens on $address:$port ($host); stop it first: $(ss -Hltnp "src $address:$port")"
+  done < <(mx_listeners)
+
+  launch_postfix
+  while read -r host address port; do
+    wait_until 10 tcp_listening "$address" "$port" ||
+      die "mx-start: nothing listens on $address:$port for $host after 10 s; see $POSTFIX_DIR/maillog"
+  done < <(mx_listeners)
+  log "mx-start: the receiving Postfix listens on every MX host address"
+}
+
 lab_status() {
   local name pid_file comm state running total
   while IFS='|' read -r name pid_file comm; do
@@ -267,8 +339,10 @@ case ${1:-} in
   up) lab_up ;;
   down) lab_down ;;
   status) lab_status ;;
+  mx-stop) lab_mx_stop ;;
+  mx-start) lab_mx_start ;;
   *)
-    echo "usage: $0 up|down|status" >&2
+    echo "usage: $0 up|down|status|mx-stop|mx-start" >&2
     exit 2
     ;;
 esac

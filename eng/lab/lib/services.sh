@@ -298,6 +298,13 @@ CONF
 
 start_postfix() {
   write_postfix_config
+  launch_postfix
+}
+
+# Starts the receiving Postfix with the configuration that write_postfix_config
+# wrote. `lab.sh mx-start` calls it alone, so the instance comes back with the
+# listen port and delivery mode of the last `up`.
+launch_postfix() {
   log "starting Postfix with configuration $POSTFIX_CONFIG"
   # The instance runs with the lab resolver as its /etc/resolv.conf, so no
   # lookup it makes can leave the lab.
