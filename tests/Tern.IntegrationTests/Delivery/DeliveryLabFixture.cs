@@ -28,6 +28,7 @@ public sealed class DeliveryLabFixture
         SenderConfigDirectory = sender.GetProperty("config").GetString()!;
         SenderLog = new PostfixLog(sender.GetProperty("log").GetString()!);
         TernMx = testMxZones.EnumerateArray().Select(TestMxZone.Parse).Single(zone => zone.Domain == "tern-mx.example");
+        MxServers = LabMxServer.ParseAll(root);
     }
 
     public LabFixture Lab { get; }
@@ -44,4 +45,7 @@ public sealed class DeliveryLabFixture
     public PostfixLog SenderLog { get; }
 
     public TestMxZone TernMx { get; }
+
+    /// <summary>The lab's SMTP servers, where the lab Postfix receives unless <c>lab.sh mx-stop</c> stopped it.</summary>
+    public IReadOnlyList<LabMxServer> MxServers { get; }
 }

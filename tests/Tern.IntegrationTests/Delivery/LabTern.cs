@@ -28,30 +28,50 @@ internal static partial class LabTern
     /// certificate whose key the zone's TLSA record names, or with a self-signed certificate of a new
     /// key when <paramref name="withZoneKey"/> is false.
     /// </summary>
-    public static async Task<TernServer> StartReceiverAsync(DeliveryLabFixture lab, bool withZoneKey = true)
+    public static Task<TernServer> StartReceiverAsync(DeliveryLabFixture lab, bool withZoneKey = true)
     {
         var zone = lab.TernMx;
+        var certificate = withZoneKey ? (zone.Chain, zone.Key) : ((string Chain, string Key)?)null;
+        return StartMxReceiverAsync(lab, zone.Host, zone.Address, zone.Port, certificate, [zone.Domain]);
+    }
+
+    /// <summary>Starts a Tern that receives mail for the lab MX host <paramref name="server"/>, with that host's certificate.</summary>
+    public static Task<TernServer> StartReceiverAsync(DeliveryLabFixture lab, LabMxServer server) =>
+        StartMxReceiverAsync(lab, server.Host, server.Address, server.ListenPort, (server.Chain, server.Key), server.Domains);
+
+    /// <summary>
+    /// Starts a Tern named <paramref name="host"/> with an MX listener on <paramref name="address"/> and
+    /// <paramref name="port"/> that stores mail for every local part of <paramref name="domains"/> in its
+    /// Maildir. Without <paramref name="certificate"/> (PEM chain and key files) it generates a self-signed one.
+    /// </summary>
+    private static async Task<TernServer> StartMxReceiverAsync(
+        DeliveryLabFixture lab, string host, string address, int port, (string Chain, string Key)? certificate, IEnumerable<string> domains)
+    {
         var server = await TernServer.StartAsync(config =>
         {
-            config["HostName"] = zone.Host;
-            config["Listeners"] = ((object[])config["Listeners"]!).Append(new { zone.Address, zone.Port, Mode = "Mx" }).ToArray();
-            var domains = (Dictionary<string, object>)config["LocalDomains"]!;
-            domains[zone.Domain] = new { CatchAll = true };
-            if (withZoneKey)
+            config["HostName"] = host;
+            config["Listeners"] = ((object[])config["Listeners"]!).Append(new { Address = address, Port = port, Mode = "Mx" }).ToArray();
+            var localDomains = (Dictionary<string, object>)config["LocalDomains"]!;
+            foreach (var domain in domains)
             {
-                config["Tls"] = new { CertificateFile = zone.Chain, KeyFile = zone.Key };
+                localDomains[domain] = new { CatchAll = true };
+            }
+
+            if (certificate is { } files)
+            {
+                config["Tls"] = new { CertificateFile = files.Chain, KeyFile = files.Key };
             }
 
             config["Dns"] = new { Resolvers = new[] { lab.Lab.Resolver } };
         });
 
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!await CanConnectAsync(zone.Address, zone.Port))
+        while (!await CanConnectAsync(address, port))
         {
             if (DateTime.UtcNow > deadline)
             {
                 await server.DisposeAsync();
-                throw new TimeoutException($"tern serve does not listen on {zone.Address}:{zone.Port} within 10 s:\n{server.Output}");
+                throw new TimeoutException($"tern serve does not listen on {address}:{port} within 10 s:\n{server.Output}");
             }
 
             await Task.Delay(50);
