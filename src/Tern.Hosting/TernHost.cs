@@ -193,6 +193,7 @@ public sealed class TernHost
             _ => SmtpListenerMode.Mx,
         },
         Certificate = certificate.Certificate,
+        IntermediateCertificates = certificate.Intermediates,
         MaxMessageSize = _options.Limits.MaxMessageSize,
         MaxRecipients = _options.Limits.MaxRecipients,
         MaxErrors = _options.Limits.MaxErrors,

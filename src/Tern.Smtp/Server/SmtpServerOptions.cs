@@ -33,6 +33,13 @@ public sealed class SmtpServerOptions
     /// <summary>The server certificate with its private key, or null to offer no STARTTLS.</summary>
     public X509Certificate2? Certificate { get; init; }
 
+    /// <summary>
+    /// The intermediate certificates sent after <see cref="Certificate"/>, issuer after subject.
+    /// NOTE: .NET never sends a self-signed root certificate, even when it is listed here, so a DANE-TA
+    /// record must name an intermediate CA (or be a "2 x 0" record with the full root in DNS).
+    /// </summary>
+    public X509Certificate2Collection? IntermediateCertificates { get; init; }
+
     /// <summary>The maximum message size in octets, advertised as SIZE and enforced on DATA and BDAT.</summary>
     public long MaxMessageSize { get; init; } = DefaultMaxMessageSize;
 

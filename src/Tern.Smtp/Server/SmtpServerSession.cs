@@ -29,7 +29,7 @@ public sealed class SmtpServerSession
         // offline: true keeps chain building from fetching intermediate certificates over the network.
         CertificateContext = options.Certificate is null
             ? null
-            : SslStreamCertificateContext.Create(options.Certificate, additionalCertificates: null, offline: true);
+            : SslStreamCertificateContext.Create(options.Certificate, options.IntermediateCertificates, offline: true);
 
         // An MX takes mail from other servers, which do not log in, so it never offers AUTH.
         AuthOffered = options.Authenticator is not null && options.Mode != SmtpListenerMode.Mx;

@@ -47,11 +47,11 @@ public sealed partial class TernReceiverMatrixTests(DeliveryLabFixture lab, ITes
     /// <summary>Domains whose result with a Tern receiver differs from their verdict's, because of a known gap in Tern.</summary>
     private static readonly Dictionary<string, (string Status, string Dsn, string? TrustLevel)> KnownGaps = new(StringComparer.Ordinal)
     {
-        // TODO: RFC 7672 section 3.1.2 requires a server that relies on a DANE-TA(2) record to send the
-        // trust anchor certificate in its chain, even when it is a self-signed root. Tern sends only its
-        // leaf: SmtpServerSession passes no additional certificates to SslStreamCertificateContext, and
-        // .NET 10 leaves out a self-signed root even when it is passed. So the sender finds no match
-        // for the "2 0 1" record of the lab CA and defers. Delete this entry when Tern sends the CA.
+        // NOTE: RFC 7672 section 3.1.2 requires a server that relies on a DANE-TA(2) record to send the
+        // trust anchor certificate in its chain. Tern sends the intermediates of its certificate file,
+        // but .NET 10's SslStream never sends a self-signed root, and the lab's "2 0 1" record names a
+        // self-signed root CA. So the sender finds no match and defers. A Tern server relying on DANE-TA
+        // must publish the record of an intermediate CA, or a "2 0 0" record with the whole root.
         ["dane-ta.example"] = ("deferred", "4.7.5", null),
     };
 
