@@ -15,15 +15,28 @@ new_key() {
   chmod 600 "$out"
 }
 
-# Writes the lab CA: a self-signed P-256 certificate that only signs leaves.
+# Writes the lab CA: a P-256 intermediate CA that only signs leaves, issued by
+# a self-signed lab root. DANE-TA records name the intermediate, which every
+# server sends after its leaf: TLS libraries such as .NET's SslStream never
+# send a self-signed root, so a DANE-TA anchor that servers must send is best
+# an intermediate (RFC 7672 section 3.1.2).
 make_lab_ca() {
-  new_key ec "$TLS_DIR/ca.key"
-  openssl req -x509 -new -key "$TLS_DIR/ca.key" -days "$CERT_DAYS" \
-    -subj "/O=Tern DANE lab/CN=Tern lab CA" \
-    -addext "basicConstraints=critical,CA:TRUE,pathlen:0" \
+  new_key ec "$TLS_DIR/root.key"
+  openssl req -x509 -new -key "$TLS_DIR/root.key" -days "$CERT_DAYS" \
+    -subj "/O=Tern DANE lab/CN=Tern lab root" \
+    -addext "basicConstraints=critical,CA:TRUE,pathlen:1" \
     -addext "keyUsage=critical,keyCertSign,cRLSign" \
     -addext "subjectKeyIdentifier=hash" \
-    -out "$TLS_DIR/ca.crt" 2>/dev/null
+    -out "$TLS_DIR/root.crt" 2>/dev/null
+
+  new_key ec "$TLS_DIR/ca.key"
+  openssl req -new -key "$TLS_DIR/ca.key" -subj "/O=Tern DANE lab/CN=Tern lab CA" \
+    -addext "basicConstraints=critical,CA:TRUE,pathlen:0" \
+    -addext "keyUsage=critical,keyCertSign,cRLSign" \
+    -addext "subjectKeyIdentifier=hash" 2>/dev/null |
+    openssl x509 -req -CA "$TLS_DIR/root.crt" -CAkey "$TLS_DIR/root.key" \
+      -set_serial "0x$(openssl rand -hex 8)" -days "$CERT_DAYS" \
+      -copy_extensions copyall -out "$TLS_DIR/ca.crt" 2>/dev/null
 }
 
 # Writes the two keys of the mismatch zone. Its TLSA records name key A while

@@ -44,17 +44,6 @@ public sealed partial class TernReceiverMatrixTests(DeliveryLabFixture lab, ITes
         ["null-mx"] = ("bounced", "5.1.10", null),
     };
 
-    /// <summary>Domains whose result with a Tern receiver differs from their verdict's, because of a known gap in Tern.</summary>
-    private static readonly Dictionary<string, (string Status, string Dsn, string? TrustLevel)> KnownGaps = new(StringComparer.Ordinal)
-    {
-        // NOTE: RFC 7672 section 3.1.2 requires a server that relies on a DANE-TA(2) record to send the
-        // trust anchor certificate in its chain. Tern sends the intermediates of its certificate file,
-        // but .NET 10's SslStream never sends a self-signed root, and the lab's "2 0 1" record names a
-        // self-signed root CA. So the sender finds no match and defers. A Tern server relying on DANE-TA
-        // must publish the record of an intermediate CA, or a "2 0 0" record with the whole root.
-        ["dane-ta.example"] = ("deferred", "4.7.5", null),
-    };
-
     [Fact]
     public async Task EveryLabDomain_TernReceivers_EndsAsVerdictRequires()
     {
@@ -118,7 +107,7 @@ public sealed partial class TernReceiverMatrixTests(DeliveryLabFixture lab, ITes
     private static async Task<List<string>> CheckAsync(TernServer sender, List<Receiver> receivers, LabZone zone, TernResult result, string messageId)
     {
         var problems = new List<string>();
-        if (!KnownGaps.TryGetValue(zone.Domain, out var expected) && !Expected.TryGetValue(zone.Verdict, out expected))
+        if (!Expected.TryGetValue(zone.Verdict, out var expected))
         {
             problems.Add($"no expectation for verdict {zone.Verdict}");
             return problems;
