@@ -12,8 +12,11 @@ public sealed class LabMatrixTests(DeliveryLabFixture lab, ITestOutputHelper out
 {
     private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>The result Tern must log for each verdict: status, enhanced status code (or null for any) and TLS trust level.</summary>
-    private static readonly Dictionary<string, (string Status, string? Dsn, string? TrustLevel)> Expected = new(StringComparer.Ordinal)
+    /// <summary>
+    /// The result a Tern sender must log for each verdict: status, enhanced status code (or null for
+    /// any) and TLS trust level, whether Postfix or Tern receives.
+    /// </summary>
+    internal static readonly Dictionary<string, (string Status, string? Dsn, string? TrustLevel)> Expected = new(StringComparer.Ordinal)
     {
         // RFC 7672 section 2.2: usable TLSA records that match the server authenticate it.
         ["authenticated-tls"] = ("sent", "2.0.0", "Verified"),

@@ -18,32 +18,6 @@ public sealed partial class TernReceiverMatrixTests(DeliveryLabFixture lab, ITes
     private const string Recipient = "user";
     private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>The result the Tern sender must log for each verdict: status, enhanced status code and TLS trust level.</summary>
-    private static readonly Dictionary<string, (string Status, string Dsn, string? TrustLevel)> Expected = new(StringComparer.Ordinal)
-    {
-        // RFC 7672 section 2.2: usable TLSA records that match the server authenticate it.
-        ["authenticated-tls"] = ("sent", "2.0.0", "Verified"),
-
-        // No usable DANE: TLS when offered, without authentication. The lab certificates are
-        // self-signed, so the .NET chain check makes them Untrusted.
-        ["opportunistic-tls"] = ("sent", "2.0.0", "Untrusted"),
-
-        // RFC 7672 sections 2.2 and 3.1.3: only unusable records, so TLS is mandatory but not authenticated.
-        ["unauthenticated-tls-required"] = ("sent", "2.0.0", "Untrusted"),
-
-        // RFC 7672 section 2.2: no usable record matches, so the host is skipped and the mail waits.
-        ["authentication-failure"] = ("deferred", "4.7.5", null),
-
-        // RFC 7672 section 2.1.1: a failed TLSA lookup must not lead to plaintext delivery.
-        ["tlsa-lookup-failure"] = ("deferred", "4.7.5", null),
-
-        // RFC 7672 section 2.2.1: a bogus MX RRset is a lookup failure, so the mail waits.
-        ["mx-lookup-failure"] = ("deferred", "4.7.5", null),
-
-        // RFC 7505 section 3.3: a null MX means the domain accepts no mail, a permanent failure with 5.1.10.
-        ["null-mx"] = ("bounced", "5.1.10", null),
-    };
-
     [Fact]
     public async Task EveryLabDomain_TernReceivers_EndsAsVerdictRequires()
     {
@@ -107,7 +81,7 @@ public sealed partial class TernReceiverMatrixTests(DeliveryLabFixture lab, ITes
     private static async Task<List<string>> CheckAsync(TernServer sender, List<Receiver> receivers, LabZone zone, TernResult result, string messageId)
     {
         var problems = new List<string>();
-        if (!Expected.TryGetValue(zone.Verdict, out var expected))
+        if (!LabMatrixTests.Expected.TryGetValue(zone.Verdict, out var expected))
         {
             problems.Add($"no expectation for verdict {zone.Verdict}");
             return problems;
