@@ -224,21 +224,32 @@ public sealed class ReceiveTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ImplicitTls_GreetingAfterHandshake_AcceptsMail()
+    public async Task ImplicitTls_GreetingAfterHandshake_RequiresLogin()
     {
         await using var wire = await SmtpWire.ConnectAsync(_server.Address, _server.ImplicitTlsPort, implicitTls: true);
         Assert.Equal(220, (await wire.ReadReplyAsync()).Code);
         var ehlo = await wire.CommandAsync("EHLO a");
         Assert.DoesNotContain(ehlo.Lines, line => line.Contains("STARTTLS", StringComparison.Ordinal));
 
-        Assert.Equal(250, (await wire.CommandAsync("MAIL FROM:<a@example.net>")).Code);
-        Assert.Equal(250, (await wire.CommandAsync("RCPT TO:<bob@users.test>")).Code);
-        Assert.Equal(354, (await wire.CommandAsync("DATA")).Code);
-        await wire.SendAsync("Subject: tls\r\n\r\nbody\r\n.\r\n");
-        Assert.Equal(250, (await wire.ReadReplyAsync()).Code);
+        // RFC 6409 section 4.3: a submission port takes MAIL only after AUTH.
+        var mail = await wire.CommandAsync("MAIL FROM:<a@example.net>");
 
-        var files = await _server.WaitForMaildirAsync("users.test", "bob", 1);
-        Assert.Contains("with ESMTPS", StoredMessage.ReceivedField(StoredMessage.Read(Assert.Single(files))), StringComparison.Ordinal);
+        Assert.Equal("530 5.7.0 Authentication required", mail.Text);
+    }
+
+    [Fact]
+    public async Task Submission_AfterStartTlsWithoutLogin_Gets530()
+    {
+        await using var wire = await SmtpWire.ConnectAsync(_server.Address, _server.SubmissionPort);
+        await wire.ReadReplyAsync();
+        await wire.CommandAsync("EHLO a");
+        Assert.Equal(220, (await wire.CommandAsync("STARTTLS")).Code);
+        await wire.HandshakeAsync();
+        await wire.CommandAsync("EHLO a");
+
+        var mail = await wire.CommandAsync("MAIL FROM:<a@example.net>");
+
+        Assert.Equal("530 5.7.0 Authentication required", mail.Text);
     }
 
     [Theory]

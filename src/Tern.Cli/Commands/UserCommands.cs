@@ -159,7 +159,11 @@ internal static class UserCommands
         string? password;
         if (Console.IsInputRedirected)
         {
-            password = Console.In.ReadLine();
+            password = ReadFirstLineStrict();
+            if (password is null)
+            {
+                return null;
+            }
         }
         else
         {
@@ -177,7 +181,45 @@ internal static class UserCommands
             return null;
         }
 
+        // RFC 4616 section 2: a PLAIN password is at most 255 octets of UTF-8, so a longer one could
+        // never log in.
+        if (Encoding.UTF8.GetByteCount(password) > 255)
+        {
+            Console.Error.WriteLine("tern: the password is longer than 255 octets of UTF-8, which SMTP AUTH PLAIN cannot carry; choose a shorter one");
+            return null;
+        }
+
         return password;
+    }
+
+    /// <summary>
+    /// Reads the first line of standard input as strict UTF-8. Invalid bytes would otherwise become
+    /// U+FFFD, and every such password would then be the same.
+    /// </summary>
+    private static string? ReadFirstLineStrict()
+    {
+        using var input = Console.OpenStandardInput();
+        var bytes = new List<byte>(64);
+        int octet;
+        while ((octet = input.ReadByte()) >= 0 && octet != '\n')
+        {
+            bytes.Add((byte)octet);
+        }
+
+        if (bytes.Count > 0 && bytes[^1] == '\r')
+        {
+            bytes.RemoveAt(bytes.Count - 1);
+        }
+
+        try
+        {
+            return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString([.. bytes]);
+        }
+        catch (DecoderFallbackException)
+        {
+            Console.Error.WriteLine("tern: the password on standard input is not valid UTF-8");
+            return null;
+        }
     }
 
     private static string? PromptWithoutEcho(string prompt)

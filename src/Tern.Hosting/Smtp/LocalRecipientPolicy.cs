@@ -16,6 +16,9 @@ internal sealed class LocalRecipientPolicy
     private readonly Dictionary<string, LocalDomainOptions> _domains;
     private readonly string _postmasterDomain;
     private readonly IPNetwork[] _relayNetworks;
+
+    // RFC 4954 section 6 defines this reply for a command that needs authentication.
+    private static readonly SmtpReply AuthenticationRequired = new(530, "5.7.0", "Authentication required");
     private readonly UserStore? _users;
 
     /// <param name="options">The local domains, host name and relay networks.</param>
@@ -33,13 +36,16 @@ internal sealed class LocalRecipientPolicy
 
     /// <summary>
     /// Returns null when <paramref name="authenticatedUser"/> (null for an unauthenticated session) may use
-    /// <paramref name="sender"/> (null for the null reverse-path), or the 553 5.7.1 rejection.
+    /// <paramref name="sender"/> (null for the null reverse-path), or the rejection: 553 5.7.1 for a
+    /// sender the user does not own, 530 5.7.0 for an unauthenticated session on a submission port.
     /// </summary>
-    public SmtpReply? CheckSender(Mailbox? sender, string? authenticatedUser)
+    public SmtpReply? CheckSender(Mailbox? sender, string? authenticatedUser, IPAddress client, bool submission)
     {
         if (authenticatedUser is null)
         {
-            return null;
+            // RFC 6409 section 4.3: a submission server refuses MAIL until the client has logged in,
+            // unless it trusts the client by other means (here: Relay:ClientNetworks).
+            return submission && !MayRelay(client) ? AuthenticationRequired : null;
         }
 
         // Without this check any user could send as anybody, and the mail would carry this server's

@@ -8,7 +8,11 @@ namespace Tern.Hosting.Smtp;
 internal sealed class QueueingMessageHandler(IQueueStore store, LocalRecipientPolicy policy, Action onCommitted, TimeProvider timeProvider) : ISmtpMessageHandler
 {
     public ValueTask<SmtpReply?> CheckSenderAsync(SmtpSessionContext session, SmtpEnvelope envelope, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(policy.CheckSender(envelope.ReversePath, session.AuthenticatedUser));
+        ValueTask.FromResult(policy.CheckSender(
+            envelope.ReversePath,
+            session.AuthenticatedUser,
+            session.RemoteEndPoint.Address,
+            submission: session.Mode != SmtpListenerMode.Mx));
 
     public ValueTask<SmtpReply?> CheckRecipientAsync(SmtpSessionContext session, SmtpEnvelope envelope, Mailbox recipient, CancellationToken cancellationToken) =>
         ValueTask.FromResult(policy.Check(recipient, session.RemoteEndPoint.Address, session.AuthenticatedUser));

@@ -61,11 +61,14 @@ public sealed class OpenRelayTests : IAsyncLifetime
     public async Task SubmissionProbe_WithoutAuth_Rejected()
     {
         await using var wire = await ConnectWithTlsAsync(_server);
-        Assert.Equal(250, (await wire.CommandAsync("MAIL FROM:<someone@example.org>")).Code);
 
-        var reply = await wire.CommandAsync("RCPT TO:<user@example.net>");
+        // Without a login a submission port takes no MAIL at all (RFC 6409 section 4.3), so a relay
+        // attempt never reaches RCPT.
+        var mail = await wire.CommandAsync("MAIL FROM:<someone@example.org>");
+        var rcpt = await wire.CommandAsync("RCPT TO:<user@example.net>");
 
-        Assert.StartsWith("550 5.7.1 ", reply.Text, StringComparison.Ordinal);
+        Assert.Equal("530 5.7.0 Authentication required", mail.Text);
+        Assert.StartsWith("503 5.5.1", rcpt.Text, StringComparison.Ordinal);
     }
 
     [Fact]

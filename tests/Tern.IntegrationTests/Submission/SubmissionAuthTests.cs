@@ -96,7 +96,9 @@ public sealed class SubmissionAuthTests : IAsyncLifetime
     public async Task Authenticated_RemoteRecipient_Accepted()
     {
         await using var wire = await ConnectWithTlsAsync(_server);
-        Assert.Equal(550, await RemoteRecipientCodeAsync(wire));
+
+        // RFC 6409 section 4.3: no MAIL on a submission port before the login.
+        Assert.Equal("530 5.7.0 Authentication required", (await wire.CommandAsync($"MAIL FROM:<{UserName}>")).Text);
 
         Assert.Equal(235, (await wire.CommandAsync("AUTH PLAIN " + Plain(UserName, Password))).Code);
 
