@@ -112,4 +112,26 @@ public sealed class AuthFailureLimitTests
 
         Assert.Equal([1, 2, 4, 8, 16, 16, 16], delays);
     }
+
+    [Fact]
+    public void Tracker_ParallelChecks_CountAgainstLimit()
+    {
+        var time = new TimerTrackingTimeProvider(DateTimeOffset.UnixEpoch);
+        var tracker = new AuthenticationFailureTracker(time, maxFailuresPerClient: 3);
+        var client = System.Net.IPAddress.Parse("192.0.2.8");
+
+        // Three connections check passwords at the same moment: a fourth must wait for them.
+        var started = Enumerable.Range(0, 4).Select(_ => tracker.TryBeginCheck(client)).ToArray();
+
+        Assert.Equal([true, true, true, false], started);
+
+        tracker.RecordFailure(client);
+        tracker.EndCheck(client);
+        tracker.EndCheck(client);
+        tracker.EndCheck(client);
+
+        Assert.True(tracker.TryBeginCheck(client));
+        Assert.True(tracker.TryBeginCheck(client));
+        Assert.False(tracker.TryBeginCheck(client));
+    }
 }

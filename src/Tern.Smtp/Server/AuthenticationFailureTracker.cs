@@ -24,6 +24,7 @@ public sealed class AuthenticationFailureTracker
     private readonly TimeProvider _timeProvider;
     private readonly Dictionary<IPAddress, Queue<DateTimeOffset>> _failures = [];
     private readonly Lock _lock = new();
+    private readonly Dictionary<IPAddress, int> _checksRunning = [];
 
     /// <summary>Creates a tracker; throws <see cref="ArgumentOutOfRangeException"/> for a limit or time that is not positive.</summary>
     /// <param name="timeProvider">The clock for the window.</param>
@@ -61,6 +62,47 @@ public sealed class AuthenticationFailureTracker
 
     /// <summary>The upper bound of the delay.</summary>
     public TimeSpan MaxDelay { get; }
+
+    /// <summary>
+    /// Starts one credential check for <paramref name="client"/>, or returns false when the failures in
+    /// the window plus the checks still running reach <see cref="MaxFailuresPerClient"/>. Counting the
+    /// running checks keeps parallel connections from getting more guesses than the limit. Every true
+    /// result must be followed by <see cref="EndCheck"/>, after any <see cref="RecordFailure"/>.
+    /// </summary>
+    public bool TryBeginCheck(IPAddress client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var key = Key(client);
+        lock (_lock)
+        {
+            _checksRunning.TryGetValue(key, out var running);
+            if (CountRecent(key, _timeProvider.GetUtcNow()) + running >= MaxFailuresPerClient)
+            {
+                return false;
+            }
+
+            _checksRunning[key] = running + 1;
+            return true;
+        }
+    }
+
+    /// <summary>Ends a credential check started with <see cref="TryBeginCheck"/>.</summary>
+    public void EndCheck(IPAddress client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var key = Key(client);
+        lock (_lock)
+        {
+            if (_checksRunning.TryGetValue(key, out var running) && running > 1)
+            {
+                _checksRunning[key] = running - 1;
+            }
+            else
+            {
+                _checksRunning.Remove(key);
+            }
+        }
+    }
 
     /// <summary>Returns true when <paramref name="client"/> has reached <see cref="MaxFailuresPerClient"/> within the window.</summary>
     public bool IsBlocked(IPAddress client)

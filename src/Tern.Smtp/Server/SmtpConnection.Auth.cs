@@ -122,10 +122,12 @@ internal sealed partial class SmtpConnection
             }
 
             // RFC 4616 section 2: the server fails an authorization identity it does not allow, and Tern
-            // allows no user to act as another.
-            if (authorizationId.Length > 0 && !string.Equals(authorizationId, userName, StringComparison.Ordinal))
+            // allows no user to act as another. The user name is compared without regard to case, as
+            // logins are.
+            if (authorizationId.Length > 0 && !string.Equals(authorizationId, userName, StringComparison.OrdinalIgnoreCase))
             {
-                return await RecordAuthFailureAsync(userName, "PLAIN");
+                var delay = _server.AuthenticationFailures.RecordFailure(_context.RemoteEndPoint.Address);
+                return await RecordAuthFailureAsync(userName, "PLAIN", delay);
             }
 
             return await CheckCredentialsAsync(userName, password, "PLAIN");
@@ -229,6 +231,13 @@ internal sealed partial class SmtpConnection
 
     private async ValueTask<bool> CheckCredentialsAsync(string userName, string password, string mechanism)
     {
+        var tracker = _server.AuthenticationFailures;
+        var client = _context.RemoteEndPoint.Address;
+        if (!tracker.TryBeginCheck(client))
+        {
+            return await CloseForAuthFailuresAsync();
+        }
+
         SmtpAuthenticationResult result;
         try
         {
@@ -238,6 +247,7 @@ internal sealed partial class SmtpConnection
         catch (Exception exception)
 #pragma warning restore CA1031
         {
+            tracker.EndCheck(client);
             Log.AuthenticatorFailed(_logger, _context.SessionId, _context.RemoteEndPoint, LogText.Printable(userName), exception);
             Reply(SmtpReplies.AuthTemporaryFailure);
             return true;
@@ -245,8 +255,13 @@ internal sealed partial class SmtpConnection
 
         if (!result.Succeeded)
         {
-            return await RecordAuthFailureAsync(userName, mechanism);
+            // The failure is counted before the check ends, so a parallel check never sees neither.
+            var delay = tracker.RecordFailure(client);
+            tracker.EndCheck(client);
+            return await RecordAuthFailureAsync(userName, mechanism, delay);
         }
+
+        tracker.EndCheck(client);
 
         _context.AuthenticatedUser = result.UserName;
         Log.AuthSucceeded(_logger, _context.SessionId, _context.RemoteEndPoint, result.UserName!, mechanism);
@@ -256,12 +271,11 @@ internal sealed partial class SmtpConnection
 
     // Failures slow down per client address, as the tracker computes, and end the session at the
     // per-session or per-address limit. RFC 4954 section 4 leaves the number of attempts to the server.
-    private async ValueTask<bool> RecordAuthFailureAsync(string userName, string mechanism)
+    private async ValueTask<bool> RecordAuthFailureAsync(string userName, string mechanism, TimeSpan delay)
     {
         _authenticationFailures++;
         var tracker = _server.AuthenticationFailures;
         var client = _context.RemoteEndPoint.Address;
-        var delay = tracker.RecordFailure(client);
         Log.AuthFailed(_logger, _context.SessionId, _context.RemoteEndPoint, LogText.Printable(userName), mechanism, _authenticationFailures);
 
         if (_authenticationFailures >= _options.MaxAuthenticationFailures || tracker.IsBlocked(client))
