@@ -189,11 +189,33 @@ internal sealed class TernServer : IAsyncDisposable
         }
     }
 
+    // Ports come from a counter below Linux's ephemeral range (32768-60999), starting at a random
+    // point, so that neither another server of this run nor a client's outgoing connection can take
+    // a port between the check here and the server's bind.
+    private static int _nextPort = 20_000 + Random.Shared.Next(0, 10_000);
+
     private static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            var port = Interlocked.Increment(ref _nextPort);
+            if (port >= 32_000)
+            {
+                Interlocked.CompareExchange(ref _nextPort, 20_000, port);
+                continue;
+            }
+
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // In use by something else on the machine: take the next one.
+            }
+        }
     }
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
