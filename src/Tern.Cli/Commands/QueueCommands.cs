@@ -13,7 +13,7 @@ internal static class QueueCommands
 
     public static Command Create()
     {
-        var queue = new Command("queue", "Inspect the mail queue.");
+        var queue = new Command("queue", "List, show, hold, release, delete and flush queued messages.");
 
         var listConfig = ConfigOption.Create();
         var json = new Option<bool>("--json") { Description = "Print the queue as a JSON array" };
