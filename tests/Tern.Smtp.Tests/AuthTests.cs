@@ -131,6 +131,21 @@ public sealed class AuthTests
     }
 
     [Fact]
+    public async Task Plain_UserNameWithSeparators_LoggedDefused()
+    {
+        var harness = new AuthSessionHarness();
+        await using var connection = await harness.ConnectAndGreetAsync();
+
+        // U+2028 line separator and U+202E right-to-left override could split or disguise a log line.
+        await connection.Client.CommandAsync("AUTH PLAIN " + Plain("eve\u2028fake line\u202Eevil", "wrong"));
+
+        var failure = Assert.Single(harness.Logger.Entries, entry => entry.EventId == 1021);
+        Assert.Contains("eve?fake line?evil", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u2028', failure.Message);
+        Assert.DoesNotContain('\u202E', failure.Message);
+    }
+
+    [Fact]
     public async Task Plain_OtherAuthorizationId_Gets535()
     {
         var harness = new AuthSessionHarness();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Tern.Smtp.Protocol;
@@ -324,7 +325,9 @@ internal sealed partial class SmtpConnection
                     break;
                 }
 
-                if (Rune.IsControl(rune))
+                // Control characters, line and paragraph separators, and format characters such as
+                // the right-to-left override could break or disguise a log line.
+                if (Rune.IsControl(rune) || Rune.GetUnicodeCategory(rune) is UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator or UnicodeCategory.Format)
                 {
                     builder.Append('?');
                 }
