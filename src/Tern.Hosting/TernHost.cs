@@ -111,15 +111,16 @@ public sealed class TernHost
             var accepting = listeners.Select(listener => listener.AcceptAsync(stop, sessionsStop.Token)).ToArray();
             await Task.WhenAll(accepting);
 
-            // Stop requested: the sockets are closed; sessions answer 421 at their next command and
-            // a message being received is finished first.
+            // Stop requested, so the sockets are closed. Each session finishes the message it is
+            // receiving, then replies 421 to the next command.
             var bound = TimeSpan.FromSeconds(_options.Timeouts.ShutdownSeconds);
             Log.Stopping(_logger, _options.Timeouts.ShutdownSeconds, limiter.Open);
             await sessionsStop.CancelAsync();
             var finished = await Task.WhenAll(listeners.Select(listener => listener.WaitForSessionsAsync(bound)));
             if (finished.Any(done => !done))
             {
-                // Nothing is lost by leaving now: no 250 went out before the queue synced the message.
+                // Leaving now loses no accepted message, because the session replies 250 only after
+                // IIncomingMessage.CommitAsync has synced the message to disk.
                 Log.SessionsAborted(_logger, limiter.Open, _options.Timeouts.ShutdownSeconds);
             }
 

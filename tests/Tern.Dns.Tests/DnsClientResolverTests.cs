@@ -61,7 +61,7 @@ public sealed class DnsClientResolverTests
     [Fact]
     public async Task ServFail_AnsweredWithCheckingDisabled_IsBogus()
     {
-        // Byte 3 of a query holds the CD bit (0x10): a validating resolver answers that query, because
+        // Byte 3 of a query contains the CD bit (0x10): a validating resolver answers that query, because
         // it skips validation, while the normal query fails validation with SERVFAIL.
         await using var server = new FakeDnsServer(q => (q.Raw[3] & 0x10) != 0
             ? Response(q, answers: [A(q.Name, 300, "192.0.2.1")])

@@ -128,8 +128,8 @@ internal static class QueueCommands
         return ExitCodes.Success;
     }
 
-    // NOTE: the running server may record a delivery result for the same entry at the same moment;
-    // the later write wins, so a flush or release can be undone by an attempt that was already running.
+    // NOTE: the running server may record a delivery result for the same entry at the same moment.
+    // The later write wins, so an attempt that was already running can undo a flush or release.
     private static QueueEntry MakeDue(QueueEntry entry) => entry with
     {
         Recipients = [.. entry.Recipients.Select(recipient => recipient.State == RecipientState.Deferred ? recipient with { NextAttemptAt = null } : recipient)],

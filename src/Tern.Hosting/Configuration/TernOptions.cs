@@ -65,7 +65,7 @@ public enum ListenerMode
 /// <summary>A domain Tern delivers locally.</summary>
 public sealed class LocalDomainOptions
 {
-    /// <summary>The accepted local parts. An empty list with <see cref="CatchAll"/> false accepts nobody.</summary>
+    /// <summary>The accepted local parts. Validation rejects an empty list unless <see cref="CatchAll"/> is set.</summary>
     public List<string> Users { get; set; } = [];
 
     /// <summary>Accepts every local part.</summary>
@@ -169,7 +169,7 @@ public sealed class RelayOptions
 {
     /// <summary>
     /// Client networks in CIDR form (<c>192.0.2.0/24</c>, <c>::1/128</c>) whose unauthenticated
-    /// sessions may relay. Empty by default: nobody relays.
+    /// sessions may relay. Empty by default, so only authenticated users relay.
     /// </summary>
     public List<string> ClientNetworks { get; set; } = [];
 }

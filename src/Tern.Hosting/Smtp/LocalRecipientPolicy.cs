@@ -22,15 +22,16 @@ internal sealed class LocalRecipientPolicy
     private readonly UserStore? _users;
 
     /// <param name="options">The local domains, host name and relay networks.</param>
-    /// <param name="users">The users whose senders are checked; null where nobody can authenticate.</param>
+    /// <param name="users">The users whose senders are checked; null when authentication is off.</param>
     public LocalRecipientPolicy(TernOptions options, UserStore? users = null)
     {
         _users = users;
         _domains = new Dictionary<string, LocalDomainOptions>(options.LocalDomains, StringComparer.OrdinalIgnoreCase);
 
-        // RFC 5321 section 4.5.1: "<Postmaster>" without a domain must be accepted; it goes to the
-        // postmaster of the host name when that is a local domain, otherwise of the first local domain.
         _relayNetworks = [.. options.Relay.ClientNetworks.Select(network => IPNetwork.Parse(network))];
+
+        // RFC 5321 section 4.5.1 requires accepting "<Postmaster>" without a domain. It goes to the
+        // postmaster of the host name when that is a local domain, otherwise of the first local domain.
         _postmasterDomain = options.HostName is { } host && _domains.ContainsKey(host) ? host : options.LocalDomains.Keys.First();
     }
 

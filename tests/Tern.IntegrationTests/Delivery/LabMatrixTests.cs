@@ -34,7 +34,7 @@ public sealed class LabMatrixTests(DeliveryLabFixture lab, ITestOutputHelper out
         // RFC 7672 section 2.1.1: a failed TLSA lookup must not lead to plaintext delivery.
         ["tlsa-lookup-failure"] = ("deferred", "4.7.5", null),
 
-        // RFC 7672 section 2.2.1: a bogus MX RRset is a lookup failure, so the mail waits; the
+        // RFC 7672 section 2.2.1: a bogus MX RRset is a lookup failure, so the mail waits. The lab
         // resolver answers the query with checking disabled, so Tern reports a DNSSEC failure (4.7.5).
         ["mx-lookup-failure"] = ("deferred", "4.7.5", null),
 

@@ -481,7 +481,7 @@ public sealed class ClientProtocolTests
     [Fact]
     public async Task Send_WhileBusy_InvalidOperation()
     {
-        // The server holds its replies until the second call has failed, so the transaction is
+        // The server keeps back its replies until the second call has failed, so the transaction is
         // still running when ResetAsync is called.
         var secondCallDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var server = ScriptedServer.Start(async server =>
